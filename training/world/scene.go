@@ -1,9 +1,6 @@
 package world
 
-import (
-	"image"
-	"image/color"
-)
+import "image"
 
 // Size is the side of a rendered image in pixels.
 const Size = 64
@@ -29,14 +26,7 @@ type Scene struct {
 	OutlineWidth float64 // outline stroke width in pixels; 0 when flat
 	Sun          Sun
 	Objects      []Object
-	Palette      []NamedColor
 	shapes       []shape
-}
-
-// NamedColor is a palette entry.
-type NamedColor struct {
-	Name  string     `json:"name"`
-	Color color.RGBA `json:"-"`
 }
 
 // Rendering is a rendered scene: image, depth map and the truth about it.

@@ -1,6 +1,11 @@
 package world
 
-import "fmt"
+import (
+	"fmt"
+	"image"
+	"math"
+	"sort"
+)
 
 // Truth is what the renderer knows about an image, in JSON-friendly form.
 // Rows and columns are in pixels from the top-left corner; a pixel (x, y)
@@ -41,3 +46,68 @@ type ObjectTruth struct {
 
 // Hex formats a colour as #rrggbb.
 func Hex(r, g, b uint8) string { return fmt.Sprintf("#%02x%02x%02x", r, g, b) }
+
+// minCoverage is the smallest share of pixels for a colour to count as one
+// of the image's palette colours.
+const minCoverage = 0.02
+
+// truth describes a rendered scene. major holds each pixel's majority shape
+// index (-1 for outline), labels the shapes' labels.
+func (s Scene) truth(img *image.RGBA, major []int16, labels []string) Truth {
+	t := Truth{
+		Prompt: s.Prompt.String(), Width: Size, Height: Size,
+		Horizon: round3(s.Horizon), HorizonFrac: round3(s.Horizon / Size),
+		OutlineWidth: round3(s.OutlineWidth), Objects: []ObjectTruth{},
+	}
+	type entry struct {
+		c   rgb
+		cnt int
+	}
+	entries := map[string]*entry{}
+	var order []string
+	count := func(name string, c rgb) {
+		e, ok := entries[name]
+		if !ok {
+			e = &entry{c: c}
+			entries[name] = e
+			order = append(order, name)
+		}
+		e.cnt++
+	}
+	sky := s.shapes[0]
+	for k, l := range major {
+		y := float64(k/Size) + 0.5
+		switch {
+		case l < 0:
+			count("outline", outlineColor)
+		case l == 0: // the sky, as three stops of its gradient
+			stop := math.Min(2, math.Floor(3*y/s.Horizon))
+			name := []string{"sky top", "sky middle", "sky bottom"}[int(stop)]
+			count(name, sky.skyGradient((stop+0.5)*s.Horizon/3))
+		default:
+			count(labels[l], s.shapes[l].fill)
+		}
+	}
+	for _, name := range order {
+		e := entries[name]
+		cov := float64(e.cnt) / float64(Size*Size)
+		if cov < minCoverage {
+			continue
+		}
+		c := e.c.rgba()
+		t.Palette = append(t.Palette, PaletteEntry{name, Hex(c.R, c.G, c.B), round3(cov)})
+	}
+	sort.SliceStable(t.Palette, func(i, j int) bool { return t.Palette[i].Coverage > t.Palette[j].Coverage })
+	kind := "sun"
+	if s.Sun.Moon {
+		kind = "moon"
+	}
+	t.Sun = &SunTruth{kind, round3(s.Sun.X), round3(s.Sun.Y), round3(s.Sun.R)}
+	for _, o := range s.Objects {
+		t.Objects = append(t.Objects, ObjectTruth{o.Kind,
+			[4]float64{round3(o.X0), round3(o.Y0), round3(o.X1), round3(o.Y1)}, round3(o.Depth)})
+	}
+	return t
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
