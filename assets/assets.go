@@ -1,0 +1,9 @@
+// Package assets holds files built into the binary.
+package assets
+
+import _ "embed"
+
+// Icon is the application icon, a 256x256 PNG drawn by icon_gen.go.
+//
+//go:embed icon.png
+var Icon []byte
