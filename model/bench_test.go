@@ -1,0 +1,82 @@
+package model
+
+import (
+	"testing"
+
+	"dualprocess/training/world"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// Run: go test ./model -run '^$' -bench . -count 5 | tee bench.txt ; benchstat bench.txt
+
+func benchBatch(n int) ([]world.Prompt, [][]float64) {
+	ps, zs := make([]world.Prompt, n), make([][]float64, n)
+	for i := range ps {
+		ps[i] = testPrompts[i%len(testPrompts)]
+		zs[i] = world.Noise(int64(i))
+	}
+	return ps, zs
+}
+
+// BenchmarkForward1 draws one image with a kept Sampler.
+func BenchmarkForward1(b *testing.B) {
+	gen := mustGen(b, DefaultConfig(), 1)
+	s, err := gen.NewSampler(1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ps, zs := benchBatch(1)
+	for b.Loop() {
+		if _, err := s.Generate(ps, zs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchStep times forward + backward + Adam on an MSE loss against fixed targets.
+func benchStep(b *testing.B, batch int, adapter bool) {
+	gen := mustGen(b, DefaultConfig(), 1)
+	opt := Options{Batch: batch, TrainBase: !adapter}
+	if adapter {
+		a, err := gen.NewAdapter(16, 16, nil, 2)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opt.Adapters = []Active{{Adapter: a, Weight: 5, Train: true}}
+	}
+	g := G.NewGraph()
+	net, err := gen.Build(g, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	target, _ := ImagesTensor(renderless(batch))
+	tn := G.NodeFromAny(g, target, G.WithName("target"))
+	loss := G.Must(G.Mean(G.Must(G.Square(G.Must(G.Sub(net.Image, tn))))))
+	m, err := NewTrainMachine(loss, net.Params)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	solver := G.NewAdamSolver(G.WithLearnRate(1e-3))
+	ps, zs := benchBatch(batch)
+	for b.Loop() {
+		if err := net.SetInputs(ps, zs); err != nil {
+			b.Fatal(err)
+		}
+		m.Reset()
+		if err := m.RunAll(); err != nil {
+			b.Fatal(err)
+		}
+		if err := solver.Step(G.NodesToValueGrads(net.Params)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTrainStep8 is one pretraining step (all base weights) at batch 8.
+func BenchmarkTrainStep8(b *testing.B) { benchStep(b, 8, false) }
+
+// BenchmarkAdapterStep8 is one adapter step (rank 16 on every layer, base frozen) at batch 8.
+func BenchmarkAdapterStep8(b *testing.B) { benchStep(b, 8, true) }
