@@ -179,6 +179,13 @@ func convForward[T float](in []*tensor.Dense) (G.Value, error) {
 	x, wt, b := data[T](in[0]), data[T](in[1]), data[T](in[2])
 	out, y := newDense[T](n, cout, h, w)
 	hw, ckk := h*w, cin*k*k
+	if hw == 1 && k == 1 { // dense layer: one GEMM over the batch, y (n, cout) = x (n, cin) . w^T
+		for i := 0; i < n; i++ {
+			copy(y[i*cout:(i+1)*cout], b)
+		}
+		gemm(false, true, n, cout, cin, 1, x, cin, wt, cin, 1, y, cout)
+		return out, nil
+	}
 	cols := scratch[T](k, n, ckk*hw)
 	parallel(n, func(worker, i int) {
 		xi, yi := x[i*cin*hw:(i+1)*cin*hw], y[i*cout*hw:(i+1)*cout*hw]
@@ -224,7 +231,7 @@ func im2col[T float](x, col []T, c, h, w, k int) {
 				for y := 0; y < h; y++ {
 					d := dst[y*w : (y+1)*w]
 					sy := y + dy
-					if sy < 0 || sy >= h {
+					if sy < 0 || sy >= h || dx >= w || -dx >= w {
 						clear(d)
 						continue
 					}
@@ -254,7 +261,7 @@ func col2im[T float](col, x []T, c, h, w, k int) {
 				dy, dx := ky-p, kx-p
 				for y := 0; y < h; y++ {
 					sy := y + dy
-					if sy < 0 || sy >= h {
+					if sy < 0 || sy >= h || dx >= w || -dx >= w {
 						continue
 					}
 					s := src[y*w : (y+1)*w]
@@ -308,6 +315,10 @@ func convGradX[T float](xs tensor.Shape, in []*tensor.Dense) (G.Value, error) {
 	wt, gy := data[T](in[0]), data[T](in[1])
 	out, gx := newDense[T](n, cin, h, w)
 	hw, ckk := h*w, cin*k*k
+	if hw == 1 && k == 1 { // dense: gx (n, cin) = gy (n, cout) . w (cout, cin)
+		gemm(false, false, n, cin, cout, 1, gy, cout, wt, cin, 0, gx, cin)
+		return out, nil
+	}
 	cols := scratch[T](k, n, ckk*hw)
 	parallel(n, func(worker, i int) {
 		gyi, gxi := gy[i*cout*hw:(i+1)*cout*hw], gx[i*cin*hw:(i+1)*cin*hw]
@@ -350,6 +361,11 @@ func convGradW[T float](k int, in []*tensor.Dense) (G.Value, error) {
 	n, cin, h, w, cout := xs[0], xs[1], xs[2], xs[3], gs[1]
 	x, gy := data[T](in[0]), data[T](in[1])
 	hw, ckk := h*w, cin*k*k
+	if hw == 1 && k == 1 { // dense: gw (cout, cin) = gy^T (cout, n) . x (n, cin)
+		out, gw := newDense[T](cout, cin, 1, 1)
+		gemm(true, false, cout, cin, n, 1, gy, cout, x, cin, 0, gw, cin)
+		return out, nil
+	}
 	cols := scratch[T](k, n, ckk*hw)
 	workers := min(runtime.GOMAXPROCS(0), n)
 	partial := make([][]T, workers)

@@ -94,6 +94,22 @@ func TestConvGrad(t *testing.T) {
 	}
 }
 
+func TestDenseConvGrad(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 3))
+	x, w, b := randDense(r, 3, 5, 1, 1), randDense(r, 4, 5, 1, 1), randDense(r, 4)
+	gradCheck(t, []*tensor.Dense{x, w, b}, func(in G.Nodes) (*G.Node, error) {
+		return Conv2d(in[0], in[1], in[2])
+	})
+}
+
+func TestSmallMapConvGrad(t *testing.T) { // kernel wider than the map
+	r := rand.New(rand.NewPCG(1, 4))
+	x, w, b := randDense(r, 2, 2, 2, 1), randDense(r, 3, 2, 5, 5), randDense(r, 3)
+	gradCheck(t, []*tensor.Dense{x, w, b}, func(in G.Nodes) (*G.Node, error) {
+		return Conv2d(in[0], in[1], in[2])
+	})
+}
+
 func TestUpsampleGrad(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 3, 4)}, func(in G.Nodes) (*G.Node, error) {
@@ -156,15 +172,17 @@ func naiveConv(x, w, b *tensor.Dense) []float64 {
 func TestConvMatchesDefinition(t *testing.T) {
 	r := rand.New(rand.NewPCG(10, 11))
 	for _, k := range []int{1, 3, 5} {
-		x, w, b := randDense(r, 3, 2, 6, 7), randDense(r, 5, 2, k, k), randDense(r, 5)
-		got, err := convForward[float64]([]*tensor.Dense{x, w, b})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := naiveConv(x, w, b)
-		for i, v := range got.Data().([]float64) {
-			if math.Abs(v-want[i]) > 1e-12 {
-				t.Fatalf("k=%d: out[%d] = %v, want %v", k, i, v, want[i])
+		for _, hw := range [][2]int{{6, 7}, {1, 1}} {
+			x, w, b := randDense(r, 3, 2, hw[0], hw[1]), randDense(r, 5, 2, k, k), randDense(r, 5)
+			got, err := convForward[float64]([]*tensor.Dense{x, w, b})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := naiveConv(x, w, b)
+			for i, v := range got.Data().([]float64) {
+				if math.Abs(v-want[i]) > 1e-12 {
+					t.Fatalf("k=%d %v: out[%d] = %v, want %v", k, hw, i, v, want[i])
+				}
 			}
 		}
 	}
