@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"testing"
 
 	"dualprocess/training/world"
@@ -36,8 +37,8 @@ func BenchmarkForward1(b *testing.B) {
 }
 
 // benchStep times forward + backward + Adam on an MSE loss against fixed targets.
-func benchStep(b *testing.B, batch int, adapter bool) {
-	gen := mustGen(b, DefaultConfig(), 1)
+func benchStep(b *testing.B, cfg Config, batch int, adapter bool) {
+	gen := mustGen(b, cfg, 1)
 	opt := Options{Batch: batch, TrainBase: !adapter}
 	if adapter {
 		a, err := gen.NewAdapter(16, 16, nil, 2)
@@ -76,7 +77,18 @@ func benchStep(b *testing.B, batch int, adapter bool) {
 }
 
 // BenchmarkTrainStep8 is one pretraining step (all base weights) at batch 8.
-func BenchmarkTrainStep8(b *testing.B) { benchStep(b, 8, false) }
+func BenchmarkTrainStep8(b *testing.B) { benchStep(b, DefaultConfig(), 8, false) }
 
 // BenchmarkAdapterStep8 is one adapter step (rank 16 on every layer, base frozen) at batch 8.
-func BenchmarkAdapterStep8(b *testing.B) { benchStep(b, 8, true) }
+func BenchmarkAdapterStep8(b *testing.B) { benchStep(b, DefaultConfig(), 8, true) }
+
+// BenchmarkVariants compares the upsampling choices and RGB kernels (pretraining step, batch 8).
+func BenchmarkVariants(b *testing.B) {
+	for _, up := range []string{"nearest", "subpixel"} {
+		for _, k := range []int{3, 1} {
+			cfg := DefaultConfig()
+			cfg.Upsample, cfg.RGBKernel = up, k
+			b.Run(fmt.Sprintf("%s-rgb%d", up, k), func(b *testing.B) { benchStep(b, cfg, 8, false) })
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 
 // tinyConfig keeps float64 gradient checks fast; it still makes 64x64 images.
 func tinyConfig() Config {
-	return Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2}, Slope: 0.2}
+	return Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2}, Slope: 0.2, Upsample: "nearest", RGBKernel: 3}
 }
 
 var testPrompts = []world.Prompt{
@@ -200,7 +200,15 @@ func TestAdaptersCompose(t *testing.T) {
 // TestAdapterGradient checks d(sum(image*R))/d(A, B) of an adapter trained
 // on top of a frozen one against central finite differences, in float64.
 func TestAdapterGradient(t *testing.T) {
-	gen := to64(mustGen(t, tinyConfig(), 1))
+	sub := tinyConfig()
+	sub.Upsample, sub.RGBKernel = "subpixel", 1
+	for _, cfg := range []Config{tinyConfig(), sub} {
+		t.Run(cfg.Upsample, func(t *testing.T) { adapterGradient(t, cfg) })
+	}
+}
+
+func adapterGradient(t *testing.T, cfg Config) {
+	gen := to64(mustGen(t, cfg, 1))
 	frozen, _ := gen.NewAdapter(2, 2, []string{"fc", "conv32"}, 2)
 	randomize(frozen, 6, 0.3)
 	a, _ := gen.NewAdapter(2, 2, nil, 3)
@@ -258,8 +266,9 @@ func TestAdapterGradient(t *testing.T) {
 			bad := func(num float64) bool {
 				return math.Abs(num-ana)/math.Max(1e-7, math.Abs(num)+math.Abs(ana)) > 1e-5
 			}
-			// A step across a leaky ReLU kink spoils a difference; a smaller step then agrees.
-			if num := numeric(1e-6); bad(num) && bad(numeric(1e-7)) {
+			// A step across a leaky ReLU kink spoils a difference (a smaller step
+			// then agrees); rounding spoils a small entry (a larger step agrees).
+			if num := numeric(1e-6); bad(num) && bad(numeric(1e-7)) && bad(numeric(1e-5)) && bad(numeric(1e-4)) {
 				t.Errorf("%s[%d]: analytic %.10g, numeric %.10g", p.Name(), j, ana, num)
 			}
 			checked++

@@ -96,7 +96,11 @@ func (b *builder) forward(words, z *G.Node) *G.Node {
 	h = b.reshape(h, n, c.Channels[0], c.Base, c.Base) // 8x8 feature map
 	h = b.act(b.layer(fmt.Sprintf("conv%d", c.Base), h))
 	for size := 2 * c.Base; size <= c.OutputSize(); size *= 2 {
-		h = b.act(b.layer(fmt.Sprintf("conv%d", size), b.up(h))) // nearest 2x, 3x3 conv
+		if c.Upsample == "subpixel" {
+			h = b.act(b.shuffle(b.layer(fmt.Sprintf("conv%d", size), h))) // 3x3 conv to 4C, depth to space
+		} else {
+			h = b.act(b.layer(fmt.Sprintf("conv%d", size), b.up(h))) // nearest 2x, 3x3 conv
+		}
 	}
 	return b.sigmoid(b.layer("rgb", h))
 }
@@ -124,6 +128,7 @@ func (b *builder) reshape(x *G.Node, shape ...int) *G.Node {
 func (b *builder) concat(xs ...*G.Node) *G.Node { return b.check(G.Concat(1, xs...)) }
 func (b *builder) act(x *G.Node) *G.Node        { return b.check(LeakyReLU(x, b.gen.Config.Slope)) }
 func (b *builder) up(x *G.Node) *G.Node         { return b.check(Upsample2x(x)) }
+func (b *builder) shuffle(x *G.Node) *G.Node    { return b.check(DepthToSpace2(x)) }
 func (b *builder) sigmoid(x *G.Node) *G.Node    { return b.check(G.Sigmoid(x)) }
 
 // constant is a scalar of the graph's dtype.

@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -115,6 +116,40 @@ func TestUpsampleGrad(t *testing.T) {
 	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 3, 4)}, func(in G.Nodes) (*G.Node, error) {
 		return Upsample2x(in[0])
 	})
+}
+
+func TestDepthToSpaceGrad(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	gradCheck(t, []*tensor.Dense{randDense(r, 2, 8, 3, 4)}, func(in G.Nodes) (*G.Node, error) {
+		return DepthToSpace2(in[0])
+	})
+}
+
+func TestDepthToSpaceMatchesDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 14))
+	x := randDense(r, 2, 8, 3, 4)
+	got, _ := d2s[float64]([]*tensor.Dense{x})
+	y := got.(*tensor.Dense)
+	if !y.Shape().Eq(tensor.Shape{2, 2, 6, 8}) {
+		t.Fatalf("shape %v", y.Shape())
+	}
+	for i := 0; i < 2; i++ {
+		for c := 0; c < 2; c++ {
+			for yy := 0; yy < 6; yy++ {
+				for xx := 0; xx < 8; xx++ {
+					a, _ := y.At(i, c, yy, xx)
+					b, _ := x.At(i, 4*c+2*(yy%2)+xx%2, yy/2, xx/2)
+					if a != b {
+						t.Fatalf("out[%d,%d,%d,%d] = %v, want %v", i, c, yy, xx, a, b)
+					}
+				}
+			}
+		}
+	}
+	back, _ := s2d[float64]([]*tensor.Dense{y})
+	if !slices.Equal(back.Data().([]float64), x.Data().([]float64)) {
+		t.Error("space to depth does not invert depth to space")
+	}
 }
 
 func TestLeakyReLUGrad(t *testing.T) {
