@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -100,7 +101,7 @@ func TestRenderOneImage(t *testing.T) {
 	if truth.Prompt != want.Truth.Prompt || truth.Horizon != want.Truth.Horizon {
 		t.Errorf("truth %+v does not match the world's %+v", truth, want.Truth)
 	}
-	if !samePixels(img, want.Image) {
+	if !picture.Equal(img, want.Image) {
 		t.Error("written image differs from world.RenderPrompt's")
 	}
 }
@@ -132,7 +133,7 @@ func TestRenderGrid(t *testing.T) {
 	tile := img.(interface {
 		SubImage(image.Rectangle) image.Image
 	}).SubImage(image.Rect(side+gap, side+gap, 2*side+gap, 2*side+gap))
-	if !samePixels(tile, want.Image) {
+	if !picture.Equal(tile, want.Image) {
 		t.Error("tile 4 differs from seed 104's image")
 	}
 }
@@ -190,4 +191,18 @@ func TestVersionMatchesFyneAppToml(t *testing.T) {
 	if m == nil || string(m[1]) != Version {
 		t.Errorf("FyneApp.toml version %q, want %q", m, Version)
 	}
+}
+
+func decodePNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	return img
 }

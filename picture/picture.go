@@ -73,3 +73,22 @@ func WritePNG(path string, img image.Image) (err error) {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// Equal reports whether a and b have the same size and the same colours at
+// every pixel (compared as 16-bit premultiplied RGBA).
+func Equal(a, b image.Image) bool {
+	if a == nil || b == nil || a.Bounds().Size() != b.Bounds().Size() {
+		return false
+	}
+	ao, bo := a.Bounds().Min, b.Bounds().Min
+	for y := range a.Bounds().Dy() {
+		for x := range a.Bounds().Dx() {
+			r1, g1, b1, a1 := a.At(ao.X+x, ao.Y+y).RGBA()
+			r2, g2, b2, a2 := b.At(bo.X+x, bo.Y+y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -89,3 +89,26 @@ func TestWritePNGMissingDir(t *testing.T) {
 		t.Fatal("want an error for a missing directory")
 	}
 }
+
+func TestEqual(t *testing.T) {
+	red := solid(3, 3, color.RGBA{255, 0, 0, 255})
+	moved := image.NewRGBA(image.Rect(5, 5, 8, 8))
+	copy(moved.Pix, red.(*image.RGBA).Pix)
+	dot := solid(3, 3, color.RGBA{255, 0, 0, 255}).(*image.RGBA)
+	dot.SetRGBA(2, 2, color.RGBA{254, 0, 0, 255})
+	for _, c := range []struct {
+		name string
+		b    image.Image
+		want bool
+	}{
+		{"same pixels", solid(3, 3, color.RGBA{255, 0, 0, 255}), true},
+		{"same pixels, other origin", moved, true},
+		{"one pixel differs", dot, false},
+		{"other size", solid(3, 4, color.RGBA{255, 0, 0, 255}), false},
+		{"nil", nil, false},
+	} {
+		if got := Equal(red, c.b); got != c.want {
+			t.Errorf("%s: Equal = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"image"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"dualprocess/picture"
 	"dualprocess/training/world"
 )
 
@@ -32,20 +32,6 @@ func wait(t *testing.T, done chan struct{}) {
 	}
 }
 
-func sameImage(a, b image.Image) bool {
-	if a == nil || b == nil || a.Bounds() != b.Bounds() {
-		return false
-	}
-	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
-		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
-			if a.At(x, y) != b.At(x, y) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 func TestStudioShowsTheDefaultPrompt(t *testing.T) {
 	s, done := newTestStudio(t)
 	if s.Window.Title() != "Dual-Process Studio" {
@@ -58,7 +44,7 @@ func TestStudioShowsTheDefaultPrompt(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !sameImage(s.samples.Image(i), want.Image) {
+		if !picture.Equal(s.samples.Image(i), want.Image) {
 			t.Errorf("sample %d is not seed %d of the default prompt", i, i)
 		}
 	}
@@ -80,10 +66,10 @@ func TestTypingAPromptAndTappingShowChangesTheImages(t *testing.T) {
 	wait(t, done)
 
 	want, _ := world.RenderPrompt("sea at night with boat and clouds", 0)
-	if sameImage(s.samples.Image(0), before) || !sameImage(s.samples.Image(0), want.Image) {
+	if picture.Equal(s.samples.Image(0), before) || !picture.Equal(s.samples.Image(0), want.Image) {
 		t.Error("sample 0 was not replaced by the new prompt's image")
 	}
-	if sameImage(s.Window.Canvas().Capture(), shot) {
+	if picture.Equal(s.Window.Canvas().Capture(), shot) {
 		t.Error("the window looks the same after Show")
 	}
 	if s.status.Importance == widget.DangerImportance {
@@ -121,7 +107,7 @@ func TestSeedStepping(t *testing.T) {
 		t.Errorf("seed entry %q, first caption %q; want 48", s.seed.Text, s.samples.captions[0].Text)
 	}
 	want, _ := world.RenderPrompt(DefaultPrompt, 55)
-	if !sameImage(s.samples.Image(7), want.Image) {
+	if !picture.Equal(s.samples.Image(7), want.Image) {
 		t.Error("last sample is not seed 55")
 	}
 
