@@ -15,7 +15,7 @@ func init() {
 				if err := noArgs(args); err != nil {
 					return err
 				}
-				ui.Run()
+				ui.Run(e.ctx)
 				return nil
 			}
 		},

@@ -2,6 +2,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"strconv"
@@ -36,10 +37,13 @@ const (
 // Icon is the application icon.
 var Icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
-// Run opens the Studio window and returns when it is closed.
-func Run() {
+// Run opens the Studio window and returns when it is closed or ctx is
+// cancelled.
+func Run(ctx context.Context) {
 	a := app.NewWithID(AppID)
 	a.SetIcon(Icon)
+	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	defer stop()
 	s := NewStudio(a)
 	s.Show()
 	s.Window.ShowAndRun()
