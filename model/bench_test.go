@@ -9,7 +9,8 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-// Run: go test ./model -run '^$' -bench . -count 5 | tee bench.txt ; benchstat bench.txt
+// Run: go test ./model -run '^$' -bench 'Forward1|Step8' -count 5 | tee bench.txt ; benchstat bench.txt
+// (cpu-ms/op counts both cores; on a busy machine it is steadier than ns/op)
 
 func benchBatch(n int) ([]world.Prompt, [][]float64) {
 	ps, zs := make([]world.Prompt, n), make([][]float64, n)
@@ -29,9 +30,21 @@ func BenchmarkForward1(b *testing.B) {
 	}
 	defer s.Close()
 	ps, zs := benchBatch(1)
+	defer reportCPU(b)()
 	for b.Loop() {
 		if _, err := s.Generate(ps, zs); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// reportCPU adds the CPU time per op (both cores together) to the benchmark
+// output: on a shared machine it varies less than the wall time.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
 		}
 	}
 }
@@ -62,6 +75,7 @@ func benchStep(b *testing.B, cfg Config, batch int, adapter bool) {
 	defer m.Close()
 	solver := G.NewAdamSolver(G.WithLearnRate(1e-3))
 	ps, zs := benchBatch(batch)
+	defer reportCPU(b)()
 	for b.Loop() {
 		if err := net.SetInputs(ps, zs); err != nil {
 			b.Fatal(err)

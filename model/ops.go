@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"math"
 	"runtime"
 	"sync"
 
@@ -518,11 +519,9 @@ func (op leakyOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 func leaky[T float](in *tensor.Dense, alpha T) (G.Value, error) {
 	x := data[T](in)
 	out, y := newDense[T](in.Shape()...)
+	y = y[:len(x)]
 	for i, v := range x {
-		if v < 0 {
-			v *= alpha
-		}
-		y[i] = v
+		y[i] = max(v, v*alpha) // branch-free: random signs mispredict a branch half the time
 	}
 	return out, nil
 }
@@ -551,13 +550,22 @@ func (op leakyGradOp) Do(in ...G.Value) (G.Value, error) {
 func leakyGrad[T float](in []*tensor.Dense, alpha T) (G.Value, error) {
 	y, gy := data[T](in[0]), data[T](in[1])
 	out, gx := newDense[T](in[0].Shape()...)
+	slope := [2]T{1, alpha} // indexed by the sign bit of the output, without a branch
+	y, gx = y[:len(gy)], gx[:len(gy)]
 	for i, v := range gy {
-		if y[i] < 0 {
-			v *= alpha
-		}
-		gx[i] = v
+		gx[i] = v * slope[signBit(y[i])]
 	}
 	return out, nil
+}
+
+func signBit[T float](v T) uint64 {
+	switch v := any(v).(type) {
+	case float32:
+		return uint64(math.Float32bits(v) >> 31)
+	case float64:
+		return math.Float64bits(v) >> 63
+	}
+	return 0
 }
 
 // ---- depth to space (sub-pixel upsampling) ----
