@@ -73,7 +73,7 @@ func benchStep(b *testing.B, cfg Config, batch int, adapter bool) {
 		b.Fatal(err)
 	}
 	defer m.Close()
-	solver := G.NewAdamSolver(G.WithLearnRate(1e-3))
+	solver := NewAdam(1e-3)
 	ps, zs := benchBatch(batch)
 	defer reportCPU(b)()
 	for b.Loop() {
@@ -84,7 +84,7 @@ func benchStep(b *testing.B, cfg Config, batch int, adapter bool) {
 		if err := m.RunAll(); err != nil {
 			b.Fatal(err)
 		}
-		if err := solver.Step(G.NodesToValueGrads(net.Params)); err != nil {
+		if _, err := solver.Step(net.Params); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -129,7 +129,7 @@ func (b *builder) concat(xs ...*G.Node) *G.Node { return b.check(G.Concat(1, xs.
 func (b *builder) act(x *G.Node) *G.Node        { return b.check(LeakyReLU(x, b.gen.Config.Slope)) }
 func (b *builder) up(x *G.Node) *G.Node         { return b.check(Upsample2x(x)) }
 func (b *builder) shuffle(x *G.Node) *G.Node    { return b.check(DepthToSpace2(x)) }
-func (b *builder) sigmoid(x *G.Node) *G.Node    { return b.check(G.Sigmoid(x)) }
+func (b *builder) sigmoid(x *G.Node) *G.Node    { return b.check(Sigmoid(x)) }
 
 // constant is a scalar of the graph's dtype.
 func (b *builder) constant(v float64) *G.Node {

@@ -44,6 +44,9 @@ func LeakyReLU(x *G.Node, alpha float64) (*G.Node, error) {
 	return G.ApplyOp(leakyOp{alpha: alpha}, x)
 }
 
+// Sigmoid is 1/(1+exp(-x)) in one pass (gorgonia's maps a function call per element).
+func Sigmoid(x *G.Node) (*G.Node, error) { return G.ApplyOp(sigmoidOp{}, x) }
+
 // ---- shared op plumbing ----
 
 type float interface{ ~float32 | ~float64 }
@@ -656,6 +659,64 @@ func s2d[T float](in []*tensor.Dense) (G.Value, error) {
 				}
 			}
 		}
+	}
+	return out, nil
+}
+
+// ---- sigmoid ----
+
+type sigmoidOp struct{ opBase }
+
+func (op sigmoidOp) Arity() int            { return 1 }
+func (op sigmoidOp) Type() hm.Type         { return hm.NewFnType(hm.TypeVariable('a'), hm.TypeVariable('a')) }
+func (op sigmoidOp) String() string        { return "Sigmoid" }
+func (op sigmoidOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op sigmoidOp) Hashcode() uint32      { return hashOf(op) }
+func (op sigmoidOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return shapeOf(in[0]).Clone(), nil
+}
+func (op sigmoidOp) Do(in ...G.Value) (G.Value, error) {
+	return do(sigmoid[float32], sigmoid[float64], in)
+}
+func (op sigmoidOp) DiffWRT(int) []bool { return []bool{true} }
+func (op sigmoidOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(sigmoidGradOp{}, out, grad)
+	return G.Nodes{g}, err
+}
+
+func sigmoid[T float](in []*tensor.Dense) (G.Value, error) {
+	x := data[T](in[0])
+	out, y := newDense[T](in[0].Shape()...)
+	for i, v := range x {
+		y[i] = T(1 / (1 + math.Exp(-float64(v))))
+	}
+	return out, nil
+}
+
+// sigmoidGradOp: inputs y = sigmoid(x), gy -> gy * y * (1 - y).
+type sigmoidGradOp struct{ opBase }
+
+func (op sigmoidGradOp) Arity() int { return 2 }
+func (op sigmoidGradOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	return hm.NewFnType(a, a, a)
+}
+func (op sigmoidGradOp) String() string        { return "SigmoidGrad" }
+func (op sigmoidGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op sigmoidGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op sigmoidGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return shapeOf(in[0]).Clone(), nil
+}
+func (op sigmoidGradOp) Do(in ...G.Value) (G.Value, error) {
+	return do(sigmoidGrad[float32], sigmoidGrad[float64], in)
+}
+
+func sigmoidGrad[T float](in []*tensor.Dense) (G.Value, error) {
+	y, gy := data[T](in[0]), data[T](in[1])
+	out, gx := newDense[T](in[0].Shape()...)
+	gy, gx = gy[:len(y)], gx[:len(y)]
+	for i, v := range y {
+		gx[i] = gy[i] * v * (1 - v)
 	}
 	return out, nil
 }

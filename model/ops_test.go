@@ -152,6 +152,18 @@ func TestDepthToSpaceMatchesDefinition(t *testing.T) {
 	}
 }
 
+func TestSigmoid(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 7))
+	x := randDense(r, 2, 3, 4)
+	gradCheck(t, []*tensor.Dense{x}, func(in G.Nodes) (*G.Node, error) { return Sigmoid(in[0]) })
+	y, _ := sigmoid[float64]([]*tensor.Dense{x})
+	for i, v := range x.Data().([]float64) {
+		if want := 1 / (1 + math.Exp(-v)); math.Abs(y.Data().([]float64)[i]-want) > 1e-15 {
+			t.Fatalf("sigmoid(%v) = %v, want %v", v, y.Data().([]float64)[i], want)
+		}
+	}
+}
+
 func TestLeakyReLUGrad(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 4, 4)}, func(in G.Nodes) (*G.Node, error) {

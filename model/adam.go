@@ -1,0 +1,118 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Adam is AdamW with the gradient norm of the whole parameter group clipped,
+// as the method prescribes, done in one pass over the raw slices (gorgonia's
+// AdamSolver clips element-wise and costs ~20 ms a step on the generator).
+// It reads the gradients a machine built with NewTrainMachine accumulated in
+// the parameters' dual values, updates the values in place and zeroes the
+// gradients.
+type Adam struct {
+	LR          float64 // learning rate
+	Beta1       float64
+	Beta2       float64
+	Eps         float64
+	WeightDecay float64 // decoupled (AdamW); 0 is plain Adam
+	ClipNorm    float64 // clip the group's global gradient norm to this; 0 disables
+
+	t     int
+	state map[*G.Node]*adamState
+}
+
+type adamState struct{ m, v any } // []float32 or []float64, like the parameter
+
+// NewAdam returns AdamW with the usual betas, eps 1e-8, no weight decay and no clipping.
+func NewAdam(lr float64) *Adam {
+	return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+}
+
+// Step applies one update to params and returns the gradient norm before clipping.
+func (a *Adam) Step(params G.Nodes) (gradNorm float64, err error) {
+	if a.state == nil {
+		a.state = map[*G.Node]*adamState{}
+	}
+	type pair struct {
+		w, g *tensor.Dense
+		s    *adamState
+	}
+	pairs := make([]pair, len(params))
+	var sq float64
+	for i, n := range params {
+		gv, err := n.Grad()
+		if err != nil {
+			return 0, fmt.Errorf("adam: %s has no gradient: %w", n.Name(), err)
+		}
+		w, wok := n.Value().(*tensor.Dense)
+		g, gok := gv.(*tensor.Dense)
+		if !wok || !gok || w.Dtype() != g.Dtype() || w.Shape().TotalSize() != g.Shape().TotalSize() {
+			return 0, fmt.Errorf("adam: %s: value and gradient are not matching tensors", n.Name())
+		}
+		s := a.state[n]
+		if s == nil {
+			switch w.Dtype() {
+			case tensor.Float32:
+				s = &adamState{m: make([]float32, w.Shape().TotalSize()), v: make([]float32, w.Shape().TotalSize())}
+			case tensor.Float64:
+				s = &adamState{m: make([]float64, w.Shape().TotalSize()), v: make([]float64, w.Shape().TotalSize())}
+			default:
+				return 0, fmt.Errorf("adam: %s: dtype %v", n.Name(), w.Dtype())
+			}
+			a.state[n] = s
+		}
+		switch g := g.Data().(type) {
+		case []float32:
+			sq += sumSquares(g)
+		case []float64:
+			sq += sumSquares(g)
+		}
+		pairs[i] = pair{w, g, s}
+	}
+	gradNorm = math.Sqrt(sq)
+	scale := 1.0
+	if a.ClipNorm > 0 && gradNorm > a.ClipNorm {
+		scale = a.ClipNorm / (gradNorm + 1e-6)
+	}
+	a.t++
+	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
+	c2 := 1 - math.Pow(a.Beta2, float64(a.t))
+	for _, p := range pairs {
+		switch w := p.w.Data().(type) {
+		case []float32:
+			adamUpdate(a, w, p.g.Data().([]float32), p.s.m.([]float32), p.s.v.([]float32), scale, c1, c2)
+		case []float64:
+			adamUpdate(a, w, p.g.Data().([]float64), p.s.m.([]float64), p.s.v.([]float64), scale, c1, c2)
+		}
+	}
+	return gradNorm, nil
+}
+
+func sumSquares[T float](g []T) float64 {
+	var s float64
+	for _, v := range g {
+		s += float64(v) * float64(v)
+	}
+	return s
+}
+
+func adamUpdate[T float](a *Adam, w, g, m, v []T, scale, c1, c2 float64) {
+	b1, b2 := T(a.Beta1), T(a.Beta2)
+	sc := T(scale)
+	lr1 := T(a.LR / c1)         // step size with the first-moment correction folded in
+	ic2 := T(1 / math.Sqrt(c2)) // sqrt of the second-moment correction
+	eps, decay := T(a.Eps), T(1-a.LR*a.WeightDecay)
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for i := range w {
+		gi := g[i] * sc
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		w[i] = w[i]*decay - lr1*m[i]/(T(math.Sqrt(float64(v[i])))*ic2+eps)
+		g[i] = 0
+	}
+}

@@ -1,0 +1,88 @@
+package model
+
+import (
+	"math"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// TestAdamMatchesFormula runs two steps on f(w) = sum(c*w) and checks
+// against AdamW written out by hand.
+func TestAdamMatchesFormula(t *testing.T) {
+	g := G.NewGraph()
+	w := G.NodeFromAny(g, tensor.New(tensor.WithShape(3), tensor.WithBacking([]float64{1, -2, 3})), G.WithName("w"))
+	c := G.NodeFromAny(g, tensor.New(tensor.WithShape(3), tensor.WithBacking([]float64{0.5, -1, 2})), G.WithName("c"))
+	loss := G.Must(G.Sum(G.Must(G.HadamardProd(w, c))))
+	m, err := NewTrainMachine(loss, G.Nodes{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	opt := NewAdam(0.1)
+	opt.WeightDecay = 0.01
+	want := []float64{1, -2, 3}
+	mom, vel := make([]float64, 3), make([]float64, 3)
+	grad := []float64{0.5, -1, 2}
+	for step := 1; step <= 2; step++ {
+		m.Reset()
+		if err := m.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		norm, err := opt.Step(G.Nodes{w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(norm-math.Sqrt(0.25+1+4)) > 1e-12 {
+			t.Errorf("step %d: gradient norm %v", step, norm)
+		}
+		for i := range want {
+			mom[i] = 0.9*mom[i] + 0.1*grad[i]
+			vel[i] = 0.999*vel[i] + 0.001*grad[i]*grad[i]
+			mh, vh := mom[i]/(1-math.Pow(0.9, float64(step))), vel[i]/(1-math.Pow(0.999, float64(step)))
+			want[i] = want[i]*(1-0.1*0.01) - 0.1*mh/(math.Sqrt(vh)+1e-8)
+		}
+		got := w.Value().Data().([]float64)
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-12 {
+				t.Fatalf("step %d: w = %v, want %v", step, got, want)
+			}
+		}
+		gv, _ := w.Grad()
+		for _, v := range gv.Data().([]float64) {
+			if v != 0 {
+				t.Fatal("gradient not zeroed after the step")
+			}
+		}
+	}
+}
+
+func TestAdamClipsGroupNorm(t *testing.T) {
+	g := G.NewGraph()
+	a := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{0, 0})), G.WithName("a"))
+	b := G.NodeFromAny(g, tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{0})), G.WithName("b"))
+	ca := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{30, 0})), G.WithName("ca"))
+	cb := G.NodeFromAny(g, tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{40})), G.WithName("cb"))
+	loss := G.Must(G.Add(G.Must(G.Sum(G.Must(G.HadamardProd(a, ca)))), G.Must(G.Sum(G.Must(G.HadamardProd(b, cb))))))
+	m, err := NewTrainMachine(loss, G.Nodes{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	opt := NewAdam(1e-3)
+	opt.ClipNorm = 1
+	opt.Beta1, opt.Beta2 = 0, 0 // plain sign-like step makes the clipped gradient visible in m
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	norm, err := opt.Step(G.Nodes{a, b})
+	if err != nil || math.Abs(norm-50) > 1e-4 {
+		t.Fatalf("norm %v, err %v; want 50", norm, err)
+	}
+	ma := opt.state[a].m.([]float32)
+	mb := opt.state[b].m.([]float32)
+	if math.Abs(float64(ma[0])-0.6) > 1e-5 || math.Abs(float64(mb[0])-0.8) > 1e-5 {
+		t.Errorf("clipped gradients %v %v, want 0.6 and 0.8 (norm 1)", ma, mb)
+	}
+}
