@@ -6,7 +6,7 @@ var (
 		"dawn":   {{0.55, 0.60, 0.85}, {0.95, 0.78, 0.70}},
 		"noon":   {{0.30, 0.55, 0.90}, {0.62, 0.80, 0.96}},
 		"sunset": {{0.45, 0.30, 0.58}, {0.95, 0.45, 0.30}},
-		"night":  {{0.06, 0.08, 0.22}, {0.20, 0.24, 0.45}},
+		"night":  {{0.13, 0.17, 0.36}, {0.26, 0.30, 0.52}},
 	}
 	sunColours = map[string]rgb{
 		"dawn":   {1.00, 0.93, 0.55},
@@ -36,7 +36,7 @@ var (
 	}
 	waterColour  = rgb{0.22, 0.48, 0.80}
 	sandColour   = rgb{0.90, 0.80, 0.55}
-	crownColour  = rgb{0.13, 0.42, 0.18}
+	crownColour  = rgb{0.18, 0.50, 0.22}
 	trunkColour  = rgb{0.45, 0.30, 0.15}
 	wallColour   = rgb{0.88, 0.78, 0.62}
 	roofColour   = rgb{0.68, 0.24, 0.20}
@@ -53,7 +53,7 @@ func light(c rgb, time string) rgb {
 	case "sunset":
 		return c.scale(0.78).add(rgb{0.08, -0.02, -0.04})
 	case "night":
-		return c.scale(0.55).add(rgb{-0.02, 0.0, 0.05})
+		return c.scale(0.6).add(rgb{0.0, 0.03, 0.08})
 	}
 	return c
 }

@@ -45,14 +45,15 @@ func (b *builder) addGround() band {
 	return land
 }
 
-// keepContrast darkens or lightens a ground colour until it differs clearly
-// from the sky at the horizon, so the horizon is always visible.
+// keepContrast makes a ground colour lighter or darker, by the smallest
+// factor that works, until it differs clearly from the sky at the horizon,
+// so the horizon is always visible. It never darkens a colour towards the
+// near-black of outlines.
 func (b *builder) keepContrast(g rgb) rgb {
-	for i := 0; i < 8 && deltaE(g, b.sky[1]) < 18; i++ {
-		if lum(g) < lum(b.sky[1]) {
-			g = g.scale(0.8)
-		} else {
-			g = g.scale(1.1)
+	for _, k := range []float64{1, 0.9, 1.1, 0.8, 1.2, 0.7, 1.3, 0.6, 1.45, 1.6, 1.8} {
+		c := g.scale(k)
+		if deltaE(c, b.sky[1]) >= 25 && max(c[0], c[1], c[2]) >= 0.3 && max(c[0], c[1], c[2]) <= 1 {
+			return c
 		}
 	}
 	return g
@@ -78,14 +79,14 @@ func (b *builder) addSkyline() {
 	case "mountains":
 		for _, pk := range [][2]float64{{6 + 18*a, 0.55 + 0.45*bb}, {34 + 20*ab, 0.4 + 0.5*a}} {
 			x, ht := pk[0], maxH*pk[1]
-			w := 0.85 * ht
+			w := math.Min(0.7*ht, 6.5)
 			b.add(shape{label: "mountain", fill: c, depth: 0.9, outline: true,
 				x0: x - w, y0: h - ht, x1: x + w, y1: h + 1,
 				sdf: polygon([2]float64{x - w, h + 1}, [2]float64{x, h - ht}, [2]float64{x + w, h + 1})}, true)
 		}
 	case "hills", "desert":
 		label := map[string]string{"hills": "hill", "desert": "dune"}[p.Kind]
-		for _, hl := range [][3]float64{{8 + 16*a, 7 + 5*bb, 0.5 + 0.5*ab}, {40 + 16*ab, 6 + 6*a, 0.4 + 0.6*bb}} {
+		for _, hl := range [][3]float64{{8 + 16*a, 5 + 2.5*bb, 0.5 + 0.5*ab}, {40 + 16*ab, 4.5 + 3*a, 0.4 + 0.6*bb}} {
 			x, rx, ht := hl[0], hl[1], maxH*0.6*hl[2]
 			e := ellipse(x, h, rx, ht)
 			b.add(shape{label: label, fill: c, depth: 0.9, outline: true,
@@ -96,14 +97,18 @@ func (b *builder) addSkyline() {
 		alt := light(rgb{0.42, 0.45, 0.56}, p.Time)
 		for i := 0; i < 4; i++ {
 			t := float64(i)
+			// each building reads its own direction in the (A, B) plane,
+			// so neighbours differ in height
+			th := t * 1.45
+			u := uniform(b.z[zSkylineA]*math.Cos(th) + b.z[zSkylineB]*math.Sin(th))
 			x := 4 + 15*t + 5*b.mixU(zSkylineA, zSkylineB, 0.2+0.2*t)
-			w := 4 + 3*b.mixU(zSkylineB, zSkylineA, 0.3+0.1*t)
-			ht := maxH * (0.4 + 0.6*b.mixU(zSkylineA, zSkylineB, 0.9-0.25*t))
-			fill := c
+			w := 3 + 2*b.mixU(zSkylineB, zSkylineA, 0.3+0.1*t)
+			ht := maxH * (0.3 + 0.7*u)
+			fill, label := c, "building"
 			if i%2 == 1 {
-				fill = alt
+				fill, label = alt, "blue building"
 			}
-			b.add(shape{label: "building", fill: fill, depth: 0.88, outline: true,
+			b.add(shape{label: label, fill: fill, depth: 0.88, outline: true,
 				x0: x, y0: h - ht, x1: x + w, y1: h + 1, sdf: box(x, h-ht, x+w, h+1)}, true)
 		}
 	}
@@ -210,6 +215,6 @@ func (b *builder) addSun() {
 	if p.Time == "night" {
 		label = "moon"
 	}
-	b.add(shape{label: label, fill: sunColours[p.Time], depth: 1, outline: true,
+	b.add(shape{label: label, fill: sunColours[p.Time], depth: 1, outline: true, outlineOutside: true,
 		x0: x - r, y0: y - r, x1: x + r, y1: y + r, sdf: circle(x, y, r)}, false)
 }

@@ -32,7 +32,7 @@ func Render(s Scene) Rendering {
 
 func (c *canvas) draw(sh shape, label int16, half, horizon float64) {
 	n := Size * ss
-	pad := half + 1
+	pad := 2*half + 1
 	i0, i1 := clampIdx((sh.x0-pad)*ss, n), clampIdx((sh.x1+pad)*ss+1, n)
 	j0, j1 := clampIdx((sh.y0-pad)*ss, n), clampIdx((sh.y1+pad)*ss+1, n)
 	for j := j0; j < j1; j++ {
@@ -40,6 +40,9 @@ func (c *canvas) draw(sh shape, label int16, half, horizon float64) {
 		for i := i0; i < i1; i++ {
 			x := (float64(i) + 0.5) / ss
 			d := sh.sdf(x, y)
+			if sh.outlineOutside {
+				d -= half
+			}
 			k := j*n + i
 			switch {
 			case sh.outline && half > 0 && math.Abs(d) <= half:
@@ -65,7 +68,8 @@ func clampIdx(v float64, n int) int {
 }
 
 // downsample averages each 4x4 block into a pixel and returns the image, the
-// depth map and each pixel's majority label (-1 for outline).
+// depth map and each pixel's label where at least 3/4 of its samples share
+// it (-1 for outline, -2 for a mixed pixel).
 func (c *canvas) downsample() (*image.RGBA, []float32, []int16) {
 	n := Size * ss
 	img := image.NewRGBA(image.Rect(0, 0, Size, Size))
@@ -92,6 +96,9 @@ func (c *canvas) downsample() (*image.RGBA, []float32, []int16) {
 				if cnt > bestN || cnt == bestN && l < best {
 					best, bestN = l, cnt
 				}
+			}
+			if bestN < ss*ss*3/4 {
+				best = -2
 			}
 			major[py*Size+px] = best
 		}

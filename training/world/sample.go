@@ -68,7 +68,7 @@ func Sample(p Prompt, z []float64) Scene {
 	b := &builder{s: s, z: z, minY: Size}
 	s.Horizon = Size * (0.2 + 0.6*b.u(zHorizon))
 	if p.Outlined {
-		s.OutlineWidth = 1 + 3*b.u(zOutline)
+		s.OutlineWidth = 1.25 + 2.75*b.u(zOutline)
 	}
 	b.sky = skyColours[p.Time]
 	jit := 0.88 + 0.24*b.u(zSkyJitter)

@@ -11,6 +11,7 @@ type shape struct {
 	depth          float64 // 0 near .. 1 far
 	groundDepth    bool    // depth follows the ground plane instead of depth
 	outline        bool    // draw the scene's outline around it (outlined style)
+	outlineOutside bool    // the outline lies outside the fill instead of centred on its edge
 	x0, y0, x1, y1 float64 // bounding box of the fill, pixels
 	sdf            func(x, y float64) float64
 	skyGradient    func(y float64) rgb // colour by row instead of fill (the sky)

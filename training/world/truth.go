@@ -51,8 +51,9 @@ func Hex(r, g, b uint8) string { return fmt.Sprintf("#%02x%02x%02x", r, g, b) }
 // of the image's palette colours.
 const minCoverage = 0.02
 
-// truth describes a rendered scene. major holds each pixel's majority shape
-// index (-1 for outline), labels the shapes' labels.
+// truth describes a rendered scene. major holds each pixel's shape index
+// (-1 for outline, -2 for a pixel mixed from several), labels the shapes'
+// labels. A palette colour's coverage counts only the pixels it fills alone.
 func (s Scene) truth(img *image.RGBA, major []int16, labels []string) Truth {
 	t := Truth{
 		Prompt: s.Prompt.String(), Width: Size, Height: Size,
@@ -78,7 +79,8 @@ func (s Scene) truth(img *image.RGBA, major []int16, labels []string) Truth {
 	for k, l := range major {
 		y := float64(k/Size) + 0.5
 		switch {
-		case l < 0:
+		case l == -2:
+		case l == -1:
 			count("outline", outlineColor)
 		case l == 0: // the sky, as three stops of its gradient
 			stop := math.Min(2, math.Floor(3*y/s.Horizon))

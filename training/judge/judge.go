@@ -1,0 +1,196 @@
+package judge
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"strings"
+
+	"dualprocess/training/world"
+)
+
+// Kinds lists the judges by name.
+var Kinds = []string{"horizon", "palette", "lineweight", "sun"}
+
+// Target is what a judge checks an image against. Positions are fractions
+// of the image size (0..1), widths pixels at 64 px. Tolerance 0 means the
+// judge's default.
+type Target struct {
+	Kind      string      `json:"kind"`
+	Row       *float64    `json:"row,omitempty"`    // horizon: row as a fraction of the height
+	Width     *float64    `json:"width,omitempty"`  // lineweight: outline width, px at 64 px
+	Colors    []string    `json:"colors,omitempty"` // palette: #rrggbb colours
+	Point     *[2]float64 `json:"point,omitempty"`  // sun: centre (x, y)
+	Box       *[4]float64 `json:"box,omitempty"`    // sun: centre inside (x0, y0, x1, y1)
+	Tolerance float64     `json:"tolerance,omitempty"`
+}
+
+// Result is a judge's measurement of one image and, with a target, its verdict.
+type Result struct {
+	Kind    string         `json:"kind"`
+	Found   bool           `json:"found"`
+	Note    string         `json:"note,omitempty"`          // why nothing was found
+	Horizon float64        `json:"horizon_row,omitempty"`   // fraction of the height
+	Width   float64        `json:"outline_width,omitempty"` // px at 64 px
+	Palette *PaletteResult `json:"palette,omitempty"`
+	Sun     *SunResult     `json:"sun,omitempty"`
+	Verdict *Verdict       `json:"verdict,omitempty"`
+}
+
+// SunResult is the sun's centre and radius as fractions of the image size.
+type SunResult struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+	R float64 `json:"radius"`
+}
+
+// Verdict says whether a measurement meets a target.
+type Verdict struct {
+	Pass      bool    `json:"pass"`
+	Target    string  `json:"target"`
+	Error     float64 `json:"error"`     // distance from the target in the judge's units
+	Tolerance float64 `json:"tolerance"` // largest error that passes
+	Units     string  `json:"units"`
+}
+
+// Measure runs one judge on an image. Palette needs colours, so it is only
+// available through Check.
+func Measure(img image.Image, kind string) (Result, error) {
+	r := newRaster(img)
+	res := Result{Kind: kind}
+	var err error
+	switch kind {
+	case "horizon":
+		var row float64
+		if row, err = Horizon(r); err == nil {
+			res.Horizon = row / float64(r.h)
+		}
+	case "lineweight":
+		res.Width, err = LineWeight(r)
+	case "sun":
+		var d SunDisc
+		if d, err = Sun(r); err == nil {
+			res.Sun = &SunResult{d.X / float64(r.w), d.Y / float64(r.h), d.R / float64(r.h)}
+		}
+	case "palette":
+		return res, fmt.Errorf("the palette judge needs target colours")
+	default:
+		return res, fmt.Errorf("unknown judge %q (known: %s)", kind, strings.Join(Kinds, ", "))
+	}
+	res.Found = err == nil
+	if err != nil {
+		res.Note = err.Error()
+	}
+	return res, nil
+}
+
+// Check measures an image and judges it against a target.
+func Check(img image.Image, t Target) (Result, error) {
+	if err := t.Validate(); err != nil {
+		return Result{}, err
+	}
+	if t.Kind == "palette" {
+		pal, _ := parseColors(t.Colors)
+		p := Palette(newRaster(img), pal)
+		tol := or(t.Tolerance, PaletteTolerance)
+		minCov := math.Inf(1)
+		for _, c := range p.Coverage {
+			minCov = math.Min(minCov, c)
+		}
+		v := &Verdict{Pass: p.MeanDeltaE <= tol && minCov >= PaletteMinCoverage,
+			Target: strings.Join(t.Colors, ","), Error: p.MeanDeltaE, Tolerance: tol, Units: "mean delta E"}
+		return Result{Kind: "palette", Found: true, Palette: &p, Verdict: v}, nil
+	}
+	res, err := Measure(img, t.Kind)
+	if err != nil {
+		return res, err
+	}
+	v := &Verdict{}
+	switch t.Kind {
+	case "horizon":
+		v.Target, v.Units = fmt.Sprintf("row %.3f", *t.Row), "px at 64"
+		v.Tolerance = or(t.Tolerance, HorizonTolerance)
+		v.Error = math.Abs(res.Horizon-*t.Row) * world.Size
+	case "lineweight":
+		v.Target, v.Units = fmt.Sprintf("width %.2f", *t.Width), "px at 64"
+		v.Tolerance = or(t.Tolerance, LineWeightTolerance)
+		v.Error = math.Abs(res.Width - *t.Width) // no outlines measures 0
+	case "sun":
+		v.Units = "px at 64"
+		v.Tolerance = or(t.Tolerance, SunTolerance)
+		v.Error = math.Inf(1)
+		if res.Found && t.Point != nil {
+			v.Target = fmt.Sprintf("centre %.3f,%.3f", t.Point[0], t.Point[1])
+			v.Error = math.Hypot(res.Sun.X-t.Point[0], res.Sun.Y-t.Point[1]) * world.Size
+		}
+		if res.Found && t.Box != nil {
+			v.Target = fmt.Sprintf("centre inside box %.3f,%.3f,%.3f,%.3f", t.Box[0], t.Box[1], t.Box[2], t.Box[3])
+			dx := math.Max(0, math.Max(t.Box[0]-res.Sun.X, res.Sun.X-t.Box[2]))
+			dy := math.Max(0, math.Max(t.Box[1]-res.Sun.Y, res.Sun.Y-t.Box[3]))
+			v.Error, v.Tolerance = math.Hypot(dx, dy)*world.Size, or(t.Tolerance, 0)
+		}
+	}
+	if !res.Found && t.Kind != "lineweight" {
+		v.Error = math.Inf(1)
+	}
+	v.Pass = v.Error <= v.Tolerance
+	if math.IsInf(v.Error, 1) {
+		v.Error = -1 // JSON has no infinity; -1 means nothing was found
+	}
+	res.Verdict = v
+	return res, nil
+}
+
+// Validate reports a target that names no known judge or lacks its value.
+func (t Target) Validate() error {
+	switch t.Kind {
+	case "horizon":
+		if t.Row == nil || *t.Row < 0 || *t.Row > 1 {
+			return fmt.Errorf("horizon target needs row between 0 and 1 (fraction of the height)")
+		}
+	case "lineweight":
+		if t.Width == nil || *t.Width < 0 || *t.Width > 16 {
+			return fmt.Errorf("lineweight target needs width in pixels at 64 px (0 for no outlines, up to 16)")
+		}
+	case "palette":
+		if _, err := parseColors(t.Colors); err != nil {
+			return fmt.Errorf("palette target: %w", err)
+		}
+	case "sun":
+		if (t.Point == nil) == (t.Box == nil) {
+			return fmt.Errorf("sun target needs either point [x, y] or box [x0, y0, x1, y1], as fractions")
+		}
+		if t.Box != nil && (t.Box[0] >= t.Box[2] || t.Box[1] >= t.Box[3]) {
+			return fmt.Errorf("sun target box %v is empty: want x0 < x1 and y0 < y1", *t.Box)
+		}
+	default:
+		return fmt.Errorf("unknown judge %q (known: %s)", t.Kind, strings.Join(Kinds, ", "))
+	}
+	if t.Tolerance < 0 {
+		return fmt.Errorf("%s target: tolerance must not be negative", t.Kind)
+	}
+	return nil
+}
+
+func parseColors(cs []string) ([]color.RGBA, error) {
+	if len(cs) == 0 {
+		return nil, fmt.Errorf("no colours: give colours like #e07040")
+	}
+	out := make([]color.RGBA, len(cs))
+	for i, s := range cs {
+		c, err := ParseColor(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+func or(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
