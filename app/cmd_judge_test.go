@@ -1,0 +1,83 @@
+package app
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"dualprocess/training/judge"
+	"dualprocess/training/world"
+)
+
+// rendered writes a world render to a PNG and returns its path and truth.
+func rendered(t *testing.T, prompt string, seed int64) (string, world.Truth) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "scene.png")
+	if code, _, stderr := run(t, "render", "--prompt", prompt, "--seed", strconv.FormatInt(seed, 10), "--out", path); code != 0 {
+		t.Fatalf("render: %s", stderr)
+	}
+	r, _ := world.RenderPrompt(prompt, seed)
+	return path, r.Truth
+}
+
+func TestJudgeMeasuresAndChecksTargets(t *testing.T) {
+	path, truth := rendered(t, "lake at sunset with trees, outlined", 7)
+	code, out, stderr := run(t, "judge", "--kind", "horizon", "--image", path, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res judge.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if !res.Found || math.Abs(res.Horizon-truth.HorizonFrac)*64 > 3 {
+		t.Fatalf("horizon %+v, truth %.3f", res, truth.HorizonFrac)
+	}
+	code, out, _ = run(t, "judge", "--kind", "lineweight", "--image", path, "--target", "0")
+	if code != 0 || !strings.Contains(out, "FAIL: target width 0.00") {
+		t.Fatalf("outlined image against no outlines: exit %d, %q", code, out)
+	}
+	code, out, _ = run(t, "judge", "--kind", "horizon", "--image", path, "--target", "0.99")
+	if code != 0 || !strings.Contains(out, "FAIL: target row 0.990") {
+		t.Fatalf("far target: exit %d, %q", code, out)
+	}
+	var hexes []string
+	for _, p := range truth.Palette {
+		hexes = append(hexes, p.Hex)
+	}
+	code, out, _ = run(t, "judge", "--kind", "palette", "--image", path, "--target", strings.Join(hexes, ","))
+	if code != 0 || !strings.Contains(out, "PASS") {
+		t.Fatalf("own palette: exit %d, %q", code, out)
+	}
+}
+
+func TestJudgeBadInput(t *testing.T) {
+	path, _ := rendered(t, "hills", 1)
+	bad := filepath.Join(t.TempDir(), "bad.png")
+	os.WriteFile(bad, []byte("not an image"), 0o644)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--kind", "depth", "--image", path}, exitUsage, `unknown judge "depth"`},
+		{[]string{"--image", path}, exitUsage, "missing --kind"},
+		{[]string{"--kind", "palette", "--image", path}, exitUsage, "needs --target"},
+		{[]string{"--kind", "palette", "--image", path, "--target", "#12"}, exitUsage, "#rrggbb"},
+		{[]string{"--kind", "horizon", "--image", path, "--target", "high"}, exitUsage, "not a number"},
+		{[]string{"--kind", "horizon", "--image", path, "--target", "2"}, exitUsage, "between 0 and 1"},
+		{[]string{"--kind", "sun", "--image", path, "--target", "0.1,0.2,0.3"}, exitUsage, "x,y or x0,y0,x1,y1"},
+		{[]string{"--kind", "sun", "--image", path, "--tolerance", "-1"}, exitUsage, "negative"},
+		{[]string{"--kind", "sun", "--image", filepath.Join(t.TempDir(), "missing.png")}, exitFailure, "no such file"},
+		{[]string{"--kind", "sun", "--image", bad}, exitFailure, "not a PNG, JPEG or GIF"},
+	} {
+		code, _, stderr := run(t, append([]string{"judge"}, c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+	}
+}
