@@ -148,22 +148,36 @@ func (b *builder) bind(t *tensor.Dense, name string, trainable bool) *G.Node {
 	return n
 }
 
-// layer applies the named layer (base weight plus active adapters) to x.
+// layer applies the named layer, plus each active adapter's low-rank branch:
+// y = conv(x, W) + b + sum_k weight_k * scale_k * B_k(A_k(x)), A_k a KxK conv
+// to rank channels, B_k a 1x1 conv back. (Cheaper than merging B·A into W
+// when rank << Out: the frozen W then needs no gradient of its own.)
 func (b *builder) layer(name string, x *G.Node) *G.Node {
+	l, _ := b.gen.Layer(name)
 	w := b.bind(b.gen.Params[name+".weight"], name+".weight", b.opt.TrainBase)
 	bias := b.bind(b.gen.Params[name+".bias"], name+".bias", b.opt.TrainBase)
+	y := b.check(Conv2d(x, w, bias))
 	for i, a := range b.opt.Adapters {
 		A, B := a.Adapter.A[name], a.Adapter.B[name]
 		if a.Weight == 0 || A == nil {
 			continue // weight 0: the base layer, bit for bit
 		}
 		tag := fmt.Sprintf("%s.adapter%d", name, i)
-		An, Bn := b.bind(A, tag+".lora_A", a.Train), b.bind(B, tag+".lora_B", a.Train)
-		ba := b.check(G.Mul(Bn, An))                                                    // (Out, In*K*K)
-		ba = b.check(G.HadamardProd(ba, b.constant(a.Weight*a.Adapter.Config.Scale()))) // weight * alpha/rank
-		w = b.check(G.Add(w, b.reshape(ba, w.Shape()...)))
+		r := a.Adapter.Config.Rank
+		// 4D views sharing the adapter's memory. (Not G.Reshape: gorgonia may
+		// run the next element-wise op in place on a reshape of an input.)
+		An := b.bind(view(A, r, l.In, l.K, l.K), tag+".lora_A", a.Train)
+		Bn := b.bind(view(B, l.Out, r, 1, 1), tag+".lora_B", a.Train)
+		h := b.check(Conv2d(x, An, nil))
+		h = b.check(G.HadamardProd(h, b.constant(a.Weight*a.Adapter.Config.Scale()))) // weight * alpha/rank
+		y = b.check(G.Add(y, b.check(Conv2d(h, Bn, nil))))
 	}
-	return b.check(Conv2d(x, w, bias))
+	return y
+}
+
+// view is t with another shape, sharing its memory.
+func view(t *tensor.Dense, shape ...int) *tensor.Dense {
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(t.Data()))
 }
 
 // SetInputs binds a batch of prompts and noise vectors (len == Batch).

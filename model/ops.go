@@ -22,13 +22,17 @@ import (
 
 // Conv2d is a stride-1 "same" convolution with bias on NCHW tensors:
 // x (N, Cin, H, W), w (Cout, Cin, k, k) with k odd, b (Cout) -> (N, Cout, H, W).
-// A dense layer is the k=1, H=W=1 case.
+// b may be nil for no bias. A dense layer is the k=1, H=W=1 case.
 func Conv2d(x, w, b *G.Node) (*G.Node, error) {
 	xs, ws := x.Shape(), w.Shape()
-	if xs.Dims() != 4 || ws.Dims() != 4 || b.Shape().TotalSize() != ws[0] || ws[1] != xs[1] || ws[2] != ws[3] || ws[2]%2 != 1 {
-		return nil, fmt.Errorf("conv2d: bad shapes x %v, w %v, b %v", xs, ws, b.Shape())
+	if xs.Dims() != 4 || ws.Dims() != 4 || ws[1] != xs[1] || ws[2] != ws[3] || ws[2]%2 != 1 ||
+		b != nil && b.Shape().TotalSize() != ws[0] {
+		return nil, fmt.Errorf("conv2d: bad shapes x %v, w %v, b %v", xs, ws, b)
 	}
-	return G.ApplyOp(convOp{k: ws[2]}, x, w, b)
+	if b == nil {
+		return G.ApplyOp(convOp{k: ws[2]}, x, w)
+	}
+	return G.ApplyOp(convOp{k: ws[2], bias: true}, x, w, b)
 }
 
 // Upsample2x repeats every pixel of an NCHW tensor into a 2x2 block.
@@ -145,12 +149,23 @@ func parallel(n int, f func(worker, i int)) int {
 
 type convOp struct {
 	opBase
-	k int
+	k    int
+	bias bool
 }
 
-func (op convOp) Arity() int            { return 3 }
-func (op convOp) Type() hm.Type         { return fnType(4, 4, 1, 4) }
-func (op convOp) String() string        { return fmt.Sprintf("Conv%dx%d", op.k, op.k) }
+func (op convOp) Arity() int {
+	if op.bias {
+		return 3
+	}
+	return 2
+}
+func (op convOp) Type() hm.Type {
+	if op.bias {
+		return fnType(4, 4, 1, 4)
+	}
+	return fnType(4, 4, 4)
+}
+func (op convOp) String() string        { return fmt.Sprintf("Conv%dx%d(bias=%v)", op.k, op.k, op.bias) }
 func (op convOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op convOp) Hashcode() uint32      { return hashOf(op) }
 func (op convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
@@ -160,7 +175,7 @@ func (op convOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 func (op convOp) Do(in ...G.Value) (G.Value, error) {
 	return do(convForward[float32], convForward[float64], in)
 }
-func (op convOp) DiffWRT(int) []bool { return []bool{true, true, true} }
+func (op convOp) DiffWRT(n int) []bool { return []bool{true, true, true}[:n] }
 func (op convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	gx, err := G.ApplyOp(convGradXOp{k: op.k, xShape: in[0].Shape().Clone()}, in[1], grad)
 	if err != nil {
@@ -169,6 +184,9 @@ func (op convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	gw, err := G.ApplyOp(convGradWOp{k: op.k}, in[0], grad)
 	if err != nil {
 		return nil, err
+	}
+	if !op.bias {
+		return G.Nodes{gx, gw}, nil
 	}
 	gb, err := G.ApplyOp(convGradBOp{}, grad)
 	if err != nil {
@@ -180,7 +198,11 @@ func (op convOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 func convForward[T float](in []*tensor.Dense) (G.Value, error) {
 	xs, ws := in[0].Shape(), in[1].Shape()
 	n, cin, h, w, cout, k := xs[0], xs[1], xs[2], xs[3], ws[0], ws[2]
-	x, wt, b := data[T](in[0]), data[T](in[1]), data[T](in[2])
+	x, wt := data[T](in[0]), data[T](in[1])
+	var b []T // nil: no bias (y starts at zero)
+	if len(in) == 3 {
+		b = data[T](in[2])
+	}
 	out, y := newDense[T](n, cout, h, w)
 	hw, ckk := h*w, cin*k*k
 	if hw == 1 && k == 1 { // dense layer: one GEMM over the batch, y (n, cout) = x (n, cin) . w^T
@@ -198,7 +220,7 @@ func convForward[T float](in []*tensor.Dense) (G.Value, error) {
 			col = cols[worker]
 			im2col(xi, col, cin, h, w, k)
 		}
-		for c := 0; c < cout; c++ {
+		for c := 0; c < len(b); c++ {
 			row := yi[c*hw : (c+1)*hw]
 			for j := range row {
 				row[j] = b[c]

@@ -95,6 +95,20 @@ func TestConvGrad(t *testing.T) {
 	}
 }
 
+func TestConvNoBiasGrad(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 5))
+	for _, shape := range [][]int{{2, 3, 4, 5}, {3, 3, 1, 1}} {
+		k := 3
+		if shape[2] == 1 {
+			k = 1
+		}
+		x, w := randDense(r, shape...), randDense(r, 2, 3, k, k)
+		gradCheck(t, []*tensor.Dense{x, w}, func(in G.Nodes) (*G.Node, error) {
+			return Conv2d(in[0], in[1], nil)
+		})
+	}
+}
+
 func TestDenseConvGrad(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 3))
 	x, w, b := randDense(r, 3, 5, 1, 1), randDense(r, 4, 5, 1, 1), randDense(r, 4)
