@@ -38,6 +38,22 @@ func BenchmarkForward1(b *testing.B) {
 	}
 }
 
+// BenchmarkGenerate1 is Generator.Generate: build, compile and run a batch-1
+// graph with one adapter (what changing an adapter weight in the UI costs).
+func BenchmarkGenerate1(b *testing.B) {
+	gen := mustGen(b, DefaultConfig(), 1)
+	a, err := gen.NewAdapter(16, 16, nil, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reportCPU(b)()
+	for b.Loop() {
+		if _, err := gen.Generate(testPrompts[0], 1, Active{Adapter: a, Weight: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // reportCPU adds the CPU time per op (both cores together) to the benchmark
 // output: on a shared machine it varies less than the wall time.
 func reportCPU(b *testing.B) func() {

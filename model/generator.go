@@ -125,6 +125,26 @@ func NewGenerator(cfg Config, seed uint64) (*Generator, error) {
 	return g, nil
 }
 
+// Float64 returns a float64 copy of the generator. Graphs built from it run
+// in float64, where central finite differences can check gradients (float32
+// differences are too noisy). Adapters for it come from its NewAdapter.
+func (g *Generator) Float64() *Generator {
+	out := &Generator{Config: g.Config, Vocab: g.Vocab, Params: map[string]*tensor.Dense{}}
+	for n, p := range g.Params {
+		v := make([]float64, p.Shape().TotalSize())
+		switch d := p.Data().(type) {
+		case []float32:
+			for i, x := range d {
+				v[i] = float64(x)
+			}
+		case []float64:
+			copy(v, d)
+		}
+		out.Params[n] = tensor.New(tensor.WithShape(p.Shape().Clone()...), tensor.WithBacking(v))
+	}
+	return out
+}
+
 // Layer returns the named layer.
 func (g *Generator) Layer(name string) (Layer, bool) {
 	for _, l := range g.Config.Layers() {

@@ -30,24 +30,6 @@ var testPrompts = []world.Prompt{
 
 func testNoise() [][]float64 { return [][]float64{world.Noise(1), world.Noise(2)} }
 
-// to64 converts a float32 generator to float64 (for gradient checks).
-func to64(g *Generator) *Generator {
-	out := &Generator{Config: g.Config, Vocab: g.Vocab, Params: map[string]*tensor.Dense{}}
-	for n, p := range g.Params {
-		out.Params[n] = dense64(p)
-	}
-	return out
-}
-
-func dense64(p *tensor.Dense) *tensor.Dense {
-	d := p.Data().([]float32)
-	v := make([]float64, len(d))
-	for i, x := range d {
-		v[i] = float64(x)
-	}
-	return tensor.New(tensor.WithShape(p.Shape().Clone()...), tensor.WithBacking(v))
-}
-
 // randomize fills B (and A) with noise so an adapter actually changes the output.
 func randomize(a *Adapter, seed uint64, std float64) {
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -153,7 +135,7 @@ func TestAdapterWeightZeroIsExact(t *testing.T) {
 }
 
 func TestAdaptersCompose(t *testing.T) {
-	gen := to64(mustGen(t, tinyConfig(), 1))
+	gen := mustGen(t, tinyConfig(), 1).Float64()
 	x, _ := gen.NewAdapter(2, 4, nil, 2)
 	y, _ := gen.NewAdapter(3, 1.5, []string{"seed", "conv16", "rgb"}, 3)
 	randomize(x, 4, 0.3)
@@ -208,7 +190,7 @@ func TestAdapterGradient(t *testing.T) {
 }
 
 func adapterGradient(t *testing.T, cfg Config) {
-	gen := to64(mustGen(t, cfg, 1))
+	gen := mustGen(t, cfg, 1).Float64()
 	frozen, _ := gen.NewAdapter(2, 2, []string{"fc", "conv32"}, 2)
 	randomize(frozen, 6, 0.3)
 	a, _ := gen.NewAdapter(2, 2, nil, 3)
