@@ -185,24 +185,40 @@ func TestAdapterGradient(t *testing.T) {
 	sub := tinyConfig()
 	sub.Upsample, sub.RGBKernel = "subpixel", 1
 	for _, cfg := range []Config{tinyConfig(), sub} {
-		t.Run(cfg.Upsample, func(t *testing.T) { adapterGradient(t, cfg) })
+		t.Run(cfg.Upsample, func(t *testing.T) {
+			gen := mustGen(t, cfg, 1).Float64()
+			frozen, _ := gen.NewAdapter(2, 2, []string{"fc", "conv32"}, 2)
+			randomize(frozen, 6, 0.3)
+			a, _ := gen.NewAdapter(2, 2, nil, 3)
+			randomize(a, 7, 0.3) // B = 0 would make A's gradient exactly zero
+			netGradient(t, gen, Options{Batch: 2, Adapters: []Active{{Adapter: frozen, Weight: 0.5}, {Adapter: a, Weight: 1.5, Train: true}}},
+				2*len(gen.LayerNames()))
+		})
 	}
 }
 
-func adapterGradient(t *testing.T, cfg Config) {
-	gen := mustGen(t, cfg, 1).Float64()
-	frozen, _ := gen.NewAdapter(2, 2, []string{"fc", "conv32"}, 2)
-	randomize(frozen, 6, 0.3)
-	a, _ := gen.NewAdapter(2, 2, nil, 3)
-	randomize(a, 7, 0.3) // B = 0 would make A's gradient exactly zero
+// TestPretrainGradient checks the gradient of every base tensor (pretraining).
+func TestPretrainGradient(t *testing.T) {
+	sub := tinyConfig()
+	sub.Upsample, sub.RGBKernel = "subpixel", 1
+	for _, cfg := range []Config{tinyConfig(), sub} {
+		t.Run(cfg.Upsample, func(t *testing.T) {
+			gen := mustGen(t, cfg, 1).Float64()
+			netGradient(t, gen, Options{Batch: 2, TrainBase: true}, 2*len(gen.LayerNames()))
+		})
+	}
+}
 
+// netGradient compares the symbolic gradient of sum(image * R) with respect
+// to net.Params with central finite differences at random entries.
+func netGradient(t *testing.T, gen *Generator, opt Options, wantParams int) {
 	g := G.NewGraph()
-	net, err := gen.Build(g, Options{Batch: 2, Adapters: []Active{{Adapter: frozen, Weight: 0.5}, {Adapter: a, Weight: 1.5, Train: true}}})
+	net, err := gen.Build(g, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(net.Params) != 2*len(gen.LayerNames()) {
-		t.Fatalf("%d trainable nodes, want %d (A and B per layer)", len(net.Params), 2*len(gen.LayerNames()))
+	if len(net.Params) != wantParams {
+		t.Fatalf("%d trainable nodes, want %d", len(net.Params), wantParams)
 	}
 	if err := net.SetInputs(testPrompts, testNoise()); err != nil {
 		t.Fatal(err)
@@ -256,7 +272,7 @@ func adapterGradient(t *testing.T, cfg Config) {
 			checked++
 		}
 	}
-	t.Logf("checked %d adapter entries", checked)
+	t.Logf("checked %d entries of %d tensors", checked, len(net.Params))
 }
 
 func TestAdapterTrainingTouchesOnlyAdapter(t *testing.T) {
