@@ -27,7 +27,11 @@ func Render(s Scene) Rendering {
 		labels = append(labels, sh.label)
 	}
 	img, depth, major := c.downsample()
-	return Rendering{Image: img, Depth: depth, Truth: s.truth(img, major, labels)}
+	sky := make([]bool, len(major))
+	for k, l := range major {
+		sky[k] = l == 0
+	}
+	return Rendering{Image: img, Depth: depth, Sky: sky, Truth: s.truth(img, major, labels)}
 }
 
 func (c *canvas) draw(sh shape, label int16, half, horizon float64) {

@@ -33,5 +33,6 @@ type Scene struct {
 type Rendering struct {
 	Image *image.RGBA
 	Depth []float32 // Size*Size, row-major, 0 near .. 1 far (sky)
+	Sky   []bool    // Size*Size, row-major: the pixel shows plain sky (no sun, cloud or outline)
 	Truth Truth
 }

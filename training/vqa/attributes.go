@@ -1,0 +1,130 @@
+package vqa
+
+import (
+	"image"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"dualprocess/training/world"
+)
+
+// attribute is a text-only yes/no question about the scene.
+type attribute struct {
+	texts []string
+	truth func(t world.Truth, p world.Prompt) bool
+}
+
+var attributeQuestions = []attribute{
+	{[]string{"Is there a sun?", "Can you see the sun?"}, func(t world.Truth, p world.Prompt) bool { return p.Time != "night" }},
+	{[]string{"Is there a moon?", "Can you see the moon?"}, func(t world.Truth, p world.Prompt) bool { return p.Time == "night" }},
+	{[]string{"Are there trees?", "Is there a tree?"}, func(t world.Truth, p world.Prompt) bool { return has(t, "tree") }},
+	{[]string{"Is there a house?"}, func(t world.Truth, p world.Prompt) bool { return has(t, "house") }},
+	{[]string{"Is there a boat?"}, func(t world.Truth, p world.Prompt) bool { return has(t, "boat") }},
+	{[]string{"Are there clouds?", "Is it cloudy?"}, func(t world.Truth, p world.Prompt) bool { return p.Clouds }},
+	{[]string{"Is there water?"}, func(t world.Truth, p world.Prompt) bool { return p.HasWater() }},
+	{[]string{"Are there mountains?"}, func(t world.Truth, p world.Prompt) bool { return p.Kind == "mountains" }},
+	{[]string{"Is this a city?"}, func(t world.Truth, p world.Prompt) bool { return p.Kind == "city" }},
+	{[]string{"Is this a desert?"}, func(t world.Truth, p world.Prompt) bool { return p.Kind == "desert" }},
+	{[]string{"Is it night?", "Is it dark outside?"}, func(t world.Truth, p world.Prompt) bool { return p.Time == "night" }},
+	{[]string{"Is it daytime?"}, func(t world.Truth, p world.Prompt) bool { return p.Time != "night" }},
+	{[]string{"Are there dark outlines?", "Is the image outlined?"}, func(t world.Truth, p world.Prompt) bool { return p.Outlined }},
+}
+
+var (
+	skyColourQs = []string{"What colour is the sky?", "What is the colour of the sky?"}
+	timeQs      = []string{"What time of day is it?"}
+	sideQs      = []string{"Is the sun on the left or the right?", "Is the moon on the left or the right?"}
+)
+
+// SkyColours are the sky colours the rater names, top and bottom of the
+// gradient (sRGB 0..1).
+var SkyColours = map[string][2][3]float64{
+	"blue":   {{0.30, 0.55, 0.90}, {0.62, 0.80, 0.96}},
+	"pink":   {{0.85, 0.58, 0.74}, {0.98, 0.80, 0.82}},
+	"orange": {{0.93, 0.50, 0.18}, {1.00, 0.72, 0.40}},
+	"purple": {{0.42, 0.28, 0.62}, {0.64, 0.46, 0.78}},
+	"dark":   {{0.13, 0.17, 0.36}, {0.26, 0.30, 0.52}},
+}
+
+// skyOfTime is the colour name of the world's own sky at each time of day.
+var skyOfTime = map[string]string{"dawn": "pink", "noon": "blue", "sunset": "orange", "night": "dark"}
+
+func has(t world.Truth, kind string) bool {
+	return slices.ContainsFunc(t.Objects, func(o world.ObjectTruth) bool { return o.Kind == kind })
+}
+
+func init() {
+	register(family{name: "presence", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+		p, _ := world.ParsePrompt(r.Truth.Prompt)
+		var fit []attribute
+		for _, a := range attributeQuestions {
+			if yesNo(a.truth(r.Truth, p)) == want {
+				fit = append(fit, a)
+			}
+		}
+		if len(fit) == 0 {
+			return Item{}, false
+		}
+		return Item{Question: pick(rng, pick(rng, fit...).texts...), Answer: want}, true
+	}})
+	register(family{name: "time", sample: func(rng *rand.Rand, r world.Rendering, _ string) (Item, bool) {
+		p, _ := world.ParsePrompt(r.Truth.Prompt)
+		return Item{Question: pick(rng, timeQs...), Answer: p.Time}, true
+	}})
+	register(family{name: "side", sample: func(rng *rand.Rand, r world.Rendering, _ string) (Item, bool) {
+		s := r.Truth.Sun
+		if math.Abs(s.X-world.Size/2) < 6 {
+			return Item{}, false
+		}
+		q := sideQs[0]
+		if s.Kind == "moon" {
+			q = sideQs[1]
+		}
+		return Item{Question: q, Answer: map[bool]string{true: "left", false: "right"}[s.X < world.Size/2]}, true
+	}})
+	// Sky questions half the time repaint the sky in another colour, so the
+	// rater must look at the sky rather than guess from the time of day.
+	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ string) (Item, bool) {
+		p, _ := world.ParsePrompt(r.Truth.Prompt)
+		name, img := skyOfTime[p.Time], r.Image
+		if rng.IntN(2) == 0 {
+			name = pick(rng, "blue", "pink", "orange", "purple", "dark")
+			img = RepaintSky(r, SkyColours[name])
+		}
+		if rng.IntN(2) == 0 {
+			return Item{Question: pick(rng, skyColourQs...), Answer: name, Image: img}, true
+		}
+		asked := name
+		for rng.IntN(2) == 0 && asked == name {
+			asked = pick(rng, "blue", "pink", "orange", "purple", "dark")
+		}
+		q := "Is the sky " + asked + "?"
+		if rng.IntN(2) == 0 {
+			q += " " + YesNoSuffix
+		}
+		return Item{Question: q, Answer: yesNo(asked == name), Image: img}, true
+	}})
+}
+
+// RepaintSky returns the image with its plain-sky pixels repainted as a
+// vertical gradient from top to bottom colour down to the horizon.
+func RepaintSky(r world.Rendering, grad [2][3]float64) *image.RGBA {
+	img := image.NewRGBA(r.Image.Rect)
+	copy(img.Pix, r.Image.Pix)
+	h := r.Truth.Horizon
+	for y := 0; y < world.Size; y++ {
+		t := math.Min(1, (float64(y)+0.5)/h)
+		for x := 0; x < world.Size; x++ {
+			if !r.Sky[y*world.Size+x] {
+				continue
+			}
+			k := img.PixOffset(x, y)
+			for c := 0; c < 3; c++ {
+				v := grad[0][c] + (grad[1][c]-grad[0][c])*t
+				img.Pix[k+c] = uint8(math.Round(math.Max(0, math.Min(1, v)) * 255))
+			}
+		}
+	}
+	return img
+}

@@ -1,0 +1,65 @@
+package vqa
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"dualprocess/training/visual"
+	"dualprocess/training/world"
+)
+
+var (
+	depthCloser  = []string{"Is A closer than B?", "Is point A nearer to the viewer than point B?", "Is A in front of B?"}
+	depthFarther = []string{"Is A farther away than B?", "Is point A further from the viewer than point B?", "Is A behind B?"}
+)
+
+// Depth questions mark two points A and B; one must be at least 1.5 times
+// as far as the other (depth map), and each sits on a surface of even depth.
+func init() {
+	register(family{name: "depth", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+		var pts [2][2]int
+		var ds [2]float64
+		for i := range pts {
+			for try := 0; ; try++ {
+				if try == 30 {
+					return Item{}, false
+				}
+				x, y := 3+rng.IntN(world.Size-10), 7+rng.IntN(world.Size-10)
+				if d, ok := evenDepth(r, x, y); ok && (i == 0 || math.Hypot(float64(x-pts[0][0]), float64(y-pts[0][1])) >= 8) {
+					pts[i], ds[i] = [2]int{x, y}, d
+					break
+				}
+			}
+		}
+		if math.Max(ds[0], ds[1]) < 1.5*math.Min(ds[0], ds[1]) {
+			return Item{}, false
+		}
+		closer := ds[0] < ds[1]
+		q := pick(rng, depthCloser...)
+		if rng.IntN(2) == 0 {
+			q, closer = pick(rng, depthFarther...), !closer
+		}
+		if yesNo(closer) != want {
+			pts[0], pts[1] = pts[1], pts[0]
+		}
+		d := visual.NewCanvas(world.Size)
+		for i, p := range pts {
+			visual.Dot(d, visual.Red, float64(p[0])+0.5, float64(p[1])+0.5, 1.5)
+			visual.Label(d, visual.Red, p[0]+2, p[1]-6, rune('A'+i))
+		}
+		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}, true
+	}})
+}
+
+// evenDepth is the depth at (x, y) when its 3x3 neighbourhood agrees to 10%.
+func evenDepth(r world.Rendering, x, y int) (float64, bool) {
+	c := float64(r.Depth[y*world.Size+x])
+	for j := y - 1; j <= y+1; j++ {
+		for i := x - 1; i <= x+1; i++ {
+			if math.Abs(float64(r.Depth[j*world.Size+i])-c) > 0.1*c {
+				return 0, false
+			}
+		}
+	}
+	return c, true
+}

@@ -1,0 +1,95 @@
+package vqa
+
+import (
+	"image/color"
+	"math/rand/v2"
+
+	"dualprocess/training/judge"
+	"dualprocess/training/visual"
+	"dualprocess/training/world"
+)
+
+var paletteQs = []string{"Does the image use the colours of the palette?",
+	"Are these the colours of the image?", "Does the picture match the colour palette at the bottom?"}
+
+// PaletteRows is where the palette strip is drawn: the bottom 8 rows.
+const PaletteRows = 8
+
+// Palette questions show a strip of swatches along the bottom: the image's
+// own main colours (slightly jittered) for yes, the main colours of a scene
+// of another time of day for no.
+func init() {
+	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+		own := mainColours(r.Truth)
+		cols := own
+		if want == "no" {
+			p, _ := world.ParsePrompt(r.Truth.Prompt)
+			p.Time = world.Times[(indexOf(world.Times, p.Time)+1+rng.IntN(3))%4]
+			p.Kind = world.Kinds[rng.IntN(len(world.Kinds))]
+			other := world.Render(world.Sample(p, world.Noise(rng.Int64())))
+			cols = mainColours(other.Truth)
+			if !farApart(own, cols) {
+				return Item{}, false
+			}
+		}
+		k := min(len(cols), 3+rng.IntN(3))
+		if k < 3 {
+			return Item{}, false
+		}
+		cols = append([]color.RGBA(nil), cols[:k]...)
+		rng.Shuffle(len(cols), func(i, j int) { cols[i], cols[j] = cols[j], cols[i] })
+		swatches := make([]color.Color, k)
+		for i, c := range cols {
+			swatches[i] = jitter(rng, c, 6)
+		}
+		d := visual.NewCanvas(world.Size)
+		visual.Swatches(d, swatches, world.Size-PaletteRows, world.Size)
+		return Item{Question: pick(rng, paletteQs...), Answer: want, Drawing: d, Mode: visual.Solid}, true
+	}})
+}
+
+// mainColours are a scene's palette colours by coverage, outlines left out.
+func mainColours(t world.Truth) []color.RGBA {
+	var cols []color.RGBA
+	for _, e := range t.Palette {
+		if e.Name == "outline" {
+			continue
+		}
+		c, err := judge.ParseColor(e.Hex)
+		if err == nil {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+// farApart reports whether most of b's colours are far from all of a's.
+func farApart(a, b []color.RGBA) bool {
+	far := 0
+	for _, cb := range b {
+		near := false
+		for _, ca := range a {
+			if world.DeltaE(world.Lab(ca), world.Lab(cb)) < 15 {
+				near = true
+			}
+		}
+		if !near {
+			far++
+		}
+	}
+	return 2*far > len(b)
+}
+
+func jitter(rng *rand.Rand, c color.RGBA, amount int) color.RGBA {
+	j := func(v uint8) uint8 { return uint8(min(255, max(0, int(v)+rng.IntN(2*amount+1)-amount))) }
+	return color.RGBA{j(c.R), j(c.G), j(c.B), 255}
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,162 @@
+// Package vqa makes visual-question-answering examples from the procedural
+// world: a rendered image, a visual prompt drawn over it, a question and
+// the true answer, computed from the renderer's truth and depth map. The
+// rater learns from them; the question templates are also what the app
+// suggests to users.
+package vqa
+
+import (
+	"image"
+	"math/rand/v2"
+	"strings"
+
+	"dualprocess/training/visual"
+	"dualprocess/training/world"
+)
+
+// Item is one example: ask Question about the image with Drawing overlaid
+// (none for text-only questions); the true answer is Answer.
+type Item struct {
+	Family   string
+	Question string
+	Answer   string
+	Drawing  *image.NRGBA // nil: nothing to overlay
+	Mode     visual.Mode
+	Image    *image.RGBA // the image to ask about when the family changed it; nil: the rendering's
+}
+
+// YesNoSuffix may follow any yes/no question.
+const YesNoSuffix = "Answer with Yes or No."
+
+// Answers is the rater's answer vocabulary.
+var Answers = []string{"yes", "no", "blue", "orange", "pink", "purple", "dark",
+	"dawn", "noon", "sunset", "night", "left", "right"}
+
+// A family makes examples of one kind of question. want is the answer the
+// example should have ("yes" or "no" for yes/no families; ignored by open
+// ones); ok is false when the scene cannot give such an example.
+type family struct {
+	name   string
+	sample func(rng *rand.Rand, r world.Rendering, want string) (Item, bool)
+	yesNo  bool
+}
+
+var families []family
+
+func register(f family) { families = append(families, f) }
+
+// Families lists the question families by name.
+func Families() []string {
+	names := make([]string, len(families))
+	for i, f := range families {
+		names[i] = f.name
+	}
+	return names
+}
+
+// Sample makes an example of the named family for a rendering, with yes and
+// no equally likely. It returns false when the scene cannot support one.
+func Sample(rng *rand.Rand, r world.Rendering, name string) (Item, bool) {
+	f, ok := lookup(name)
+	if !ok {
+		return Item{}, false
+	}
+	return f.make(rng, r, f.want(rng))
+}
+
+// Generate makes an example of the named family, drawing new scenes until
+// one supports it; the answer is chosen first, so yes and no stay balanced
+// even where some scenes can only say no.
+func Generate(rng *rand.Rand, name string, scene func() world.Rendering) (Item, bool) {
+	f, ok := lookup(name)
+	if !ok {
+		return Item{}, false
+	}
+	want := f.want(rng)
+	for try := 0; try < 50; try++ {
+		if it, ok := f.make(rng, scene(), want); ok {
+			return it, true
+		}
+	}
+	return Item{}, false
+}
+
+func lookup(name string) (family, bool) {
+	for _, f := range families {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return family{}, false
+}
+
+func (f family) want(rng *rand.Rand) string {
+	if f.yesNo {
+		return []string{"yes", "no"}[rng.IntN(2)]
+	}
+	return ""
+}
+
+func (f family) make(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+	it, ok := f.sample(rng, r, want)
+	if !ok {
+		return Item{}, false
+	}
+	it.Family = f.name
+	if f.yesNo && rng.IntN(2) == 0 {
+		it.Question += " " + YesNoSuffix
+	}
+	return it, true
+}
+
+// pick returns a random element.
+func pick[T any](rng *rand.Rand, xs ...T) T { return xs[rng.IntN(len(xs))] }
+
+// uniform returns a random value in [a, b).
+func uniform(rng *rand.Rand, a, b float64) float64 { return a + (b-a)*rng.Float64() }
+
+// yesNo turns a truth into an answer.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// Words is the vocabulary of every question this package asks, the words
+// the rater understands.
+func Words() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		for _, w := range world.Tokenize(s) {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	for _, t := range templates() {
+		add(t)
+	}
+	add(YesNoSuffix)
+	add(strings.Join(world.AllWords(), " "))
+	return out
+}
+
+// templates lists every question text of every family.
+func templates() []string {
+	var t []string
+	for _, list := range [][]string{horizonAt, horizonAbove, horizonBelow, paletteQs, weightSame,
+		weightThicker, weightThinner, depthCloser, depthFarther, sunInBox, moonInBox, treeAtLine} {
+		t = append(t, list...)
+	}
+	for _, a := range attributeQuestions {
+		t = append(t, a.texts...)
+	}
+	t = append(append(append(t, skyColourQs...), timeQs...), sideQs...)
+	for name := range SkyColours {
+		t = append(t, "Is the sky "+name+"?")
+	}
+	return t
+}

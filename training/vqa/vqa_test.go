@@ -1,0 +1,101 @@
+package vqa
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"dualprocess/training/world"
+)
+
+func randomRendering(rng *rand.Rand) world.Rendering {
+	p := world.Prompt{Kind: world.Kinds[rng.IntN(6)], Time: world.Times[rng.IntN(4)],
+		Trees: rng.IntN(2) == 0, House: rng.IntN(3) == 0, Boat: rng.IntN(3) == 0,
+		Clouds: rng.IntN(2) == 0, Outlined: rng.IntN(2) == 0}
+	return world.Render(world.Sample(p, world.Noise(rng.Int64())))
+}
+
+func TestEveryFamilyMakesBalancedExamplesInTheVocabulary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := Words()
+	for _, name := range Families() {
+		answers := map[string]int{}
+		n := 0
+		for i := 0; i < 200; i++ {
+			it, ok := Generate(rng, name, func() world.Rendering { return randomRendering(rng) })
+			if !ok {
+				continue
+			}
+			n++
+			answers[it.Answer]++
+			if !slices.Contains(Answers, it.Answer) {
+				t.Fatalf("%s: answer %q not in the answer vocabulary", name, it.Answer)
+			}
+			for _, w := range world.Tokenize(it.Question) {
+				if !slices.Contains(words, w) {
+					t.Fatalf("%s: question %q has word %q outside Words()", name, it.Question, w)
+				}
+			}
+		}
+		if n < 195 {
+			t.Errorf("%s: only %d of 200 tries gave an example", name, n)
+		}
+		if y, no := answers["yes"], answers["no"]; y+no > 0 && (y < (y+no)*35/100 || no < (y+no)*35/100) {
+			t.Errorf("%s: %d yes / %d no, want balanced", name, y, no)
+		}
+		t.Logf("%-10s %d examples, answers %v", name, n, answers)
+	}
+}
+
+// redRows returns the mean row of the drawing's red pixels, weighted by alpha.
+func redMean(it Item, axis int) float64 {
+	var s, w float64
+	b := it.Drawing.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			a := float64(it.Drawing.NRGBAAt(x, y).A) / 255
+			s += a * ([]float64{float64(x), float64(y)}[axis] + 0.5)
+			w += a
+		}
+	}
+	return s / w
+}
+
+func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 300; i++ {
+		r := randomRendering(rng)
+		it, ok := Sample(rng, r, "horizon")
+		if !ok {
+			continue
+		}
+		line := redMean(it, 1)
+		d := line - r.Truth.Horizon
+		var truth bool
+		switch q := it.Question; {
+		case strings.Contains(q, "above") || strings.Contains(q, "higher"):
+			truth = d > 3
+		case strings.Contains(q, "below") || strings.Contains(q, "lower"):
+			truth = d < -3
+		default:
+			truth = math.Abs(d) < 3
+		}
+		if yesNo(truth) != it.Answer {
+			t.Fatalf("%q with line at %.1f, horizon %.1f: answer %s", it.Question, line, r.Truth.Horizon, it.Answer)
+		}
+	}
+}
+
+func TestRepaintSkyChangesOnlyTheSky(t *testing.T) {
+	r, _ := world.RenderPrompt("hills at noon with trees", 3)
+	img := RepaintSky(r, SkyColours["orange"])
+	for k := 0; k < world.Size*world.Size; k++ {
+		x, y := k%world.Size, k/world.Size
+		same := img.RGBAAt(x, y) == r.Image.RGBAAt(x, y)
+		if r.Sky[k] == same {
+			t.Fatalf("pixel %d,%d sky=%v changed=%v", x, y, r.Sky[k], !same)
+		}
+	}
+}
