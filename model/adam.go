@@ -82,14 +82,30 @@ func (a *Adam) Step(params G.Nodes) (gradNorm float64, err error) {
 	a.t++
 	c1 := 1 - math.Pow(a.Beta1, float64(a.t))
 	c2 := 1 - math.Pow(a.Beta2, float64(a.t))
+	// Update in chunks spread over the cores.
+	const chunk = 1 << 15
+	type span struct {
+		p      pair
+		lo, hi int
+	}
+	var spans []span
 	for _, p := range pairs {
-		switch w := p.w.Data().(type) {
-		case []float32:
-			adamUpdate(a, w, p.g.Data().([]float32), p.s.m.([]float32), p.s.v.([]float32), scale, c1, c2)
-		case []float64:
-			adamUpdate(a, w, p.g.Data().([]float64), p.s.m.([]float64), p.s.v.([]float64), scale, c1, c2)
+		n := p.w.Shape().TotalSize()
+		for lo := 0; lo < n; lo += chunk {
+			spans = append(spans, span{p, lo, min(lo+chunk, n)})
 		}
 	}
+	parallel(len(spans), func(_, i int) {
+		sp := spans[i]
+		switch w := sp.p.w.Data().(type) {
+		case []float32:
+			adamUpdate(a, w[sp.lo:sp.hi], sp.p.g.Data().([]float32)[sp.lo:sp.hi],
+				sp.p.s.m.([]float32)[sp.lo:sp.hi], sp.p.s.v.([]float32)[sp.lo:sp.hi], scale, c1, c2)
+		case []float64:
+			adamUpdate(a, w[sp.lo:sp.hi], sp.p.g.Data().([]float64)[sp.lo:sp.hi],
+				sp.p.s.m.([]float64)[sp.lo:sp.hi], sp.p.s.v.([]float64)[sp.lo:sp.hi], scale, c1, c2)
+		}
+	})
 	return gradNorm, nil
 }
 
