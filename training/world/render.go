@@ -79,26 +79,26 @@ func (c *canvas) downsample() (*image.RGBA, []float32, []int16) {
 	img := image.NewRGBA(image.Rect(0, 0, Size, Size))
 	depth := make([]float32, Size*Size)
 	major := make([]int16, Size*Size)
-	counts := map[int16]int{}
+	var counts [256]int // by label+2: -2 mixed, -1 outline, 0.. shapes
 	for py := 0; py < Size; py++ {
 		for px := 0; px < Size; px++ {
 			var sum rgb
 			var d float64
-			clear(counts)
+			counts = [256]int{}
 			for j := py * ss; j < py*ss+ss; j++ {
 				for i := px * ss; i < px*ss+ss; i++ {
 					k := j*n + i
 					sum = sum.add(c.col[k])
 					d += c.depth[k]
-					counts[c.label[k]]++
+					counts[c.label[k]+2]++
 				}
 			}
 			img.SetRGBA(px, py, sum.scale(1.0/(ss*ss)).rgba())
 			depth[py*Size+px] = float32(d / (ss * ss))
 			best, bestN := int16(-1), -1
 			for l, cnt := range counts {
-				if cnt > bestN || cnt == bestN && l < best {
-					best, bestN = l, cnt
+				if cnt > bestN {
+					best, bestN = int16(l-2), cnt
 				}
 			}
 			if bestN < ss*ss*3/4 {
