@@ -48,7 +48,7 @@ func NewOverlay(drawing image.Image, mode Mode) (*Overlay, error) {
 	if _, err := ParseMode(string(mode)); err != nil {
 		return nil, err
 	}
-	d := toNRGBA(drawing)
+	d := ToNRGBA(drawing)
 	w, h := d.Rect.Dx(), d.Rect.Dy()
 	o := &Overlay{W: w, H: h, Scale: make([]float32, 3*w*h), Offset: make([]float32, 3*w*h)}
 	whiteIsClear := opaque(d)
@@ -107,7 +107,8 @@ func (o *Overlay) Empty() bool {
 	return true
 }
 
-func toNRGBA(img image.Image) *image.NRGBA {
+// ToNRGBA converts an image to NRGBA with its origin at (0, 0).
+func ToNRGBA(img image.Image) *image.NRGBA {
 	if n, ok := img.(*image.NRGBA); ok && n.Rect.Min == (image.Point{}) {
 		return n
 	}

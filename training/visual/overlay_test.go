@@ -87,3 +87,26 @@ func TestFractionalLineCoversItsWidth(t *testing.T) {
 		}
 	}
 }
+
+func TestStrokesDrawWhatTheySay(t *testing.T) {
+	d, err := DrawStrokes([]Stroke{{Tool: "hline", Y: 0.5, Width: 2}, {Tool: "point", X: 0.25, Y: 0.75, Label: "A"},
+		{Tool: "swatches", Colors: []string{"#102030", "#f0e0d0"}}}, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.NRGBAAt(10, 31).A != 255 || d.NRGBAAt(10, 28).A != 0 {
+		t.Error("hline at 0.5 should cover rows 31-32 only")
+	}
+	if d.NRGBAAt(16, 48).A == 0 {
+		t.Error("point A missing")
+	}
+	if c := d.NRGBAAt(5, 60); c != (color.NRGBA{0x10, 0x20, 0x30, 255}) {
+		t.Errorf("first swatch %v", c)
+	}
+	for _, bad := range []Stroke{{Tool: "spray"}, {Tool: "hline", Y: 1.5}, {Tool: "box", X: 0.5, X1: 0.2, Y1: 0.3},
+		{Tool: "point", X: 0.1, Y: 0.1, Label: "C"}, {Tool: "swatches", Colors: []string{"red"}}, {Tool: "vline", X: 0.2, Width: -1}} {
+		if _, err := DrawStrokes([]Stroke{bad}, 64); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package teach
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"math"
+	"strings"
+	"time"
+
+	"dualprocess/model"
+	"dualprocess/training/judge"
+	"dualprocess/training/visual"
+	"dualprocess/training/world"
+)
+
+// Rating is how one image fares: the rater's probability of the desired
+// answers (exp of minus the mean cross-entropy) and the judge's verdict.
+type Rating struct {
+	RaterProb float64      `json:"rater_prob"`
+	Judge     judge.Result `json:"judge"`
+}
+
+// SeedResult is one evaluation seed before (adapter weight 0) and after
+// (the train weight).
+type SeedResult struct {
+	Seed   int64   `json:"seed"`
+	Prompt string  `json:"prompt"`
+	Before Rating  `json:"before"`
+	After  *Rating `json:"after,omitempty"`
+}
+
+// Summary is the success over the evaluation seeds.
+type Summary struct {
+	JudgePassed  int     `json:"judge_passed"`
+	Of           int     `json:"of"`
+	JudgeSuccess float64 `json:"judge_success"`   // share of seeds the judge passes: the evidence
+	RaterProb    float64 `json:"mean_rater_prob"` // mean rater probability: not evidence on its own
+}
+
+// Images holds the evaluation images, one per seed, for the grid.
+type Images struct {
+	Before, After []*image.RGBA
+}
+
+// Evaluate draws every evaluation seed without the adapter and, when
+// adapter is not nil, with it at the train weight, and rates and judges
+// each image. The rater's probability is reported; the judge decides.
+func Evaluate(ctx context.Context, task *Task, gen *model.Generator, rater Rater, adapter *model.Adapter, rep *Report) (*Images, error) {
+	start := time.Now()
+	ov, err := task.Overlay()
+	if err != nil {
+		return nil, err
+	}
+	base, err := gen.NewSampler(1)
+	if err != nil {
+		return nil, err
+	}
+	defer base.Close()
+	var adapted *model.Sampler
+	if adapter != nil {
+		if adapted, err = gen.NewSampler(1, model.Active{Adapter: adapter, Weight: task.Train.TrainWeight}); err != nil {
+			return nil, err
+		}
+		defer adapted.Close()
+	}
+	prompts := task.ParsedPrompts()
+	imgs := &Images{}
+	rep.Eval = nil
+	for i, seed := range task.Train.EvalSeeds {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p := prompts[i%len(prompts)]
+		res := SeedResult{Seed: seed, Prompt: task.Prompts[i%len(prompts)]}
+		img, r, err := rate(task, rater, ov, base, p, seed)
+		if err != nil {
+			return nil, err
+		}
+		res.Before = r
+		imgs.Before = append(imgs.Before, img)
+		if adapted != nil {
+			img, r, err := rate(task, rater, ov, adapted, p, seed)
+			if err != nil {
+				return nil, err
+			}
+			res.After = &r
+			imgs.After = append(imgs.After, img)
+		}
+		rep.Eval = append(rep.Eval, res)
+	}
+	rep.Before, rep.After = summarize(rep.Eval, false), nil
+	if adapter != nil {
+		s := summarize(rep.Eval, true)
+		rep.After = &s
+	}
+	rep.EvalSeconds = time.Since(start).Seconds()
+	return imgs, nil
+}
+
+func rate(task *Task, rater Rater, ov *visual.Overlay, s *model.Sampler, p world.Prompt, seed int64) (*image.RGBA, Rating, error) {
+	out, err := s.Generate([]world.Prompt{p}, [][]float64{world.Noise(seed)})
+	if err != nil {
+		return nil, Rating{}, err
+	}
+	img := out[0]
+	var ce float64
+	for _, qa := range task.Questions {
+		pr, err := rater.Prob(img, ov, qa.Question, strings.ToLower(qa.Answer))
+		if err != nil {
+			return nil, Rating{}, fmt.Errorf("rate: %w", err)
+		}
+		ce -= math.Log(math.Max(pr, 1e-30))
+	}
+	j, err := judge.Check(img, task.Judge)
+	if err != nil {
+		return nil, Rating{}, fmt.Errorf("judge: %w", err)
+	}
+	return img, Rating{RaterProb: math.Exp(-ce / float64(len(task.Questions))), Judge: j}, nil
+}
+
+func summarize(seeds []SeedResult, after bool) Summary {
+	var s Summary
+	for _, r := range seeds {
+		rt := r.Before
+		if after {
+			rt = *r.After
+		}
+		s.Of++
+		if rt.Judge.Verdict != nil && rt.Judge.Verdict.Pass {
+			s.JudgePassed++
+		}
+		s.RaterProb += rt.RaterProb
+	}
+	if s.Of > 0 {
+		s.JudgeSuccess = float64(s.JudgePassed) / float64(s.Of)
+		s.RaterProb /= float64(s.Of)
+	}
+	return s
+}

@@ -1,0 +1,259 @@
+package teach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"dualprocess/model"
+	"dualprocess/training/visual"
+	"dualprocess/training/world"
+)
+
+// Rater is the frozen rater as teaching uses it.
+type Rater interface {
+	// LogProb builds, into the graph of images (N, 3, H, W), the rater's
+	// log-probability of answer to question for each image with overlay
+	// laid over it (nil: none), as an (N) vector. Its weights get no gradient.
+	LogProb(images *G.Node, overlay *visual.Overlay, question, answer string) (*G.Node, error)
+	// Prob is p(answer) for one image, without gradients.
+	Prob(img image.Image, overlay *visual.Overlay, question, answer string) (float64, error)
+}
+
+// Event is what a run reports to a front end while it works.
+type Event struct {
+	Kind        string  // "progress", "preview", "done" or "error"
+	Step, Steps int     // steps done so far, of Steps
+	Loss, Prob  float64 // the step's loss and the rater's probability exp(-loss)
+	StepsPerSec float64
+	ETA         time.Duration
+	Base        *image.RGBA // preview: the preview seed without the adapter
+	Adapted     *image.RGBA // preview: with the adapter at the train weight
+	Report      *Report     // done
+	Err         error       // error
+}
+
+// ErrNotFinite is returned when the loss or gradient stops being a number.
+var ErrNotFinite = errors.New("loss or gradient is not a finite number")
+
+// session is one teaching run's state: the stages of a step are its methods.
+type session struct {
+	task    *Task
+	gen     *model.Generator
+	rater   Rater
+	overlay *visual.Overlay
+	adapter *model.Adapter
+	net     *model.Net
+	vm      G.VM
+	loss    *G.Node
+	opt     *model.Adam
+	prompts []world.Prompt
+	events  chan<- Event
+	// poison, for tests, makes the loss of that step NaN (0: never).
+	poison int
+}
+
+// Teach trains an adapter for the task. It stops early, still reporting,
+// when ctx is cancelled. events may be nil.
+func Teach(ctx context.Context, task *Task, gen *model.Generator, rater Rater, events chan<- Event) (*Report, *model.Adapter, error) {
+	s, err := newSession(task, gen, rater, events)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.vm.Close()
+	return s.run(ctx)
+}
+
+func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Event) (*session, error) {
+	s := &session{task: task, gen: gen, rater: rater, events: events, prompts: task.ParsedPrompts()}
+	var err error
+	if s.overlay, err = task.Overlay(); err != nil {
+		return nil, err
+	}
+	tr := task.Train
+	targets := []string(nil) // all layers
+	if tr.Targets != "all" {
+		targets = strings.Split(tr.Targets, ",")
+	}
+	if s.adapter, err = gen.NewAdapter(tr.Rank, float64(tr.Rank), targets, uint64(tr.TrainSeed)); err != nil {
+		return nil, fmt.Errorf("teach: %w", err)
+	}
+	g := G.NewGraph()
+	active := model.Active{Adapter: s.adapter, Weight: tr.TrainWeight, Train: true}
+	if s.net, err = gen.Build(g, model.Options{Batch: tr.Batch, Adapters: []model.Active{active}}); err != nil {
+		return nil, fmt.Errorf("teach: %w", err)
+	}
+	if s.loss, err = s.lossNode(s.net.Image); err != nil {
+		return nil, fmt.Errorf("teach: %w", err)
+	}
+	if s.vm, err = model.NewTrainMachine(s.loss, s.net.Params); err != nil {
+		return nil, fmt.Errorf("teach: %w", err)
+	}
+	s.opt = model.NewAdam(tr.LearningRate)
+	s.opt.ClipNorm = tr.ClipNorm
+	return s, nil
+}
+
+// lossNode is the rater's mean cross-entropy of the desired answers over the
+// batch and the question/answer pairs.
+func (s *session) lossNode(images *G.Node) (*G.Node, error) {
+	var sum *G.Node
+	for _, qa := range s.task.Questions {
+		lp, err := s.rater.LogProb(images, s.overlay, qa.Question, strings.ToLower(qa.Answer))
+		if err != nil {
+			return nil, err
+		}
+		m, err := G.Mean(lp)
+		if err != nil {
+			return nil, err
+		}
+		if sum == nil {
+			sum = m
+		} else if sum, err = G.Add(sum, m); err != nil {
+			return nil, err
+		}
+	}
+	k := 1 / float64(len(s.task.Questions))
+	scale := G.NewConstant(-k)
+	if s.net.Image.Dtype() == tensor.Float32 {
+		scale = G.NewConstant(float32(-k))
+	}
+	return G.Mul(sum, scale)
+}
+
+// run is the loop: noise, generate, overlay, rate, loss, backprop, clip, step, report.
+func (s *session) run(ctx context.Context) (*Report, *model.Adapter, error) {
+	tr := s.task.Train
+	rep := &Report{Task: s.task.Name, Steps: tr.Steps}
+	start := time.Now()
+	for step := 0; step < tr.Steps; step++ {
+		if ctx.Err() != nil {
+			rep.Stopped = true
+			break
+		}
+		prompts, zs := s.batch(step)
+		if err := s.net.SetInputs(prompts, zs); err != nil {
+			return nil, nil, err
+		}
+		s.vm.Reset()
+		if err := s.vm.RunAll(); err != nil {
+			return nil, nil, fmt.Errorf("teach step %d: %w", step+1, err)
+		}
+		loss := scalar(s.loss.Value())
+		if step+1 == s.poison {
+			loss = math.NaN()
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return s.fail(rep, start, fmt.Errorf("step %d: %w (loss %v); the adapter keeps its last good weights", step+1, ErrNotFinite, loss))
+		}
+		before := snapshot(s.adapter)
+		norm, err := s.opt.Step(s.net.Params)
+		if err != nil {
+			return nil, nil, fmt.Errorf("teach step %d: %w", step+1, err)
+		}
+		if math.IsNaN(norm) || math.IsInf(norm, 0) {
+			restore(s.adapter, before)
+			return s.fail(rep, start, fmt.Errorf("step %d: %w (gradient norm %v); the adapter keeps its last good weights", step+1, ErrNotFinite, norm))
+		}
+		rep.Curve = append(rep.Curve, Point{Step: step + 1, Loss: loss, Prob: math.Exp(-loss), GradNorm: norm})
+		s.progress(step+1, loss, start)
+		if (step+1)%tr.PreviewEvery == 0 || step+1 == tr.Steps {
+			s.preview(step + 1)
+		}
+	}
+	rep.TrainSeconds = time.Since(start).Seconds()
+	if n := len(rep.Curve); n > 0 {
+		rep.StepsPerSec = float64(n) / rep.TrainSeconds
+	}
+	return rep, s.adapter, nil
+}
+
+// batch gives step's prompts (in turn) and training noises.
+func (s *session) batch(step int) ([]world.Prompt, [][]float64) {
+	b := s.task.Train.Batch
+	prompts, zs := make([]world.Prompt, b), make([][]float64, b)
+	for i := range prompts {
+		k := step*b + i
+		prompts[i] = s.prompts[k%len(s.prompts)]
+		zs[i] = world.Noise(s.task.Train.TrainSeed + int64(k))
+	}
+	return prompts, zs
+}
+
+func (s *session) fail(rep *Report, start time.Time, err error) (*Report, *model.Adapter, error) {
+	rep.TrainSeconds = time.Since(start).Seconds()
+	rep.Error = err.Error()
+	return rep, s.adapter, err
+}
+
+func (s *session) send(e Event) {
+	if s.events != nil {
+		s.events <- e
+	}
+}
+
+func (s *session) progress(step int, loss float64, start time.Time) {
+	el := time.Since(start)
+	rate := float64(step) / el.Seconds()
+	eta := time.Duration(float64(s.task.Train.Steps-step) / rate * float64(time.Second))
+	s.send(Event{Kind: "progress", Step: step, Steps: s.task.Train.Steps, Loss: loss, Prob: math.Exp(-loss),
+		StepsPerSec: rate, ETA: eta})
+}
+
+// preview draws the first evaluation seed without and with the adapter.
+func (s *session) preview(step int) {
+	if s.events == nil {
+		return
+	}
+	p, seed := s.prompts[0], s.task.Train.EvalSeeds[0]
+	base, err1 := s.gen.Generate(p, seed)
+	adapted, err2 := s.gen.Generate(p, seed, model.Active{Adapter: s.adapter, Weight: s.task.Train.TrainWeight})
+	if err := errors.Join(err1, err2); err != nil {
+		s.send(Event{Kind: "error", Err: fmt.Errorf("preview: %w", err)})
+		return
+	}
+	s.send(Event{Kind: "preview", Step: step, Steps: s.task.Train.Steps, Base: base, Adapted: adapted})
+}
+
+func scalar(v G.Value) float64 {
+	switch x := v.Data().(type) {
+	case float32:
+		return float64(x)
+	case float64:
+		return x
+	case []float32:
+		return float64(x[0])
+	case []float64:
+		return x[0]
+	}
+	return math.NaN()
+}
+
+// snapshot copies the adapter's factors; restore puts them back.
+func snapshot(a *model.Adapter) map[string][]float32 {
+	m := map[string][]float32{}
+	for name, t := range a.A {
+		m["A."+name] = slices.Clone(t.Data().([]float32))
+	}
+	for name, t := range a.B {
+		m["B."+name] = slices.Clone(t.Data().([]float32))
+	}
+	return m
+}
+
+func restore(a *model.Adapter, m map[string][]float32) {
+	for name, t := range a.A {
+		copy(t.Data().([]float32), m["A."+name])
+	}
+	for name, t := range a.B {
+		copy(t.Data().([]float32), m["B."+name])
+	}
+}

@@ -1,0 +1,256 @@
+// Package teach is dual-process distillation: it trains a LoRA adapter on
+// the generator so that a frozen rater answers the task's questions about
+// generated images (with the visual prompt overlaid) as desired, and then
+// checks with an independent judge whether the control was really learned.
+package teach
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/draw"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"dualprocess/picture"
+	"dualprocess/training/judge"
+	"dualprocess/training/visual"
+	"dualprocess/training/vqa"
+	"dualprocess/training/world"
+)
+
+// Task is a teaching task as stored in a task file (JSON).
+type Task struct {
+	Name        string       `json:"name"`
+	Description string       `json:"description,omitempty"`
+	Prompts     []string     `json:"prompts"`   // the generator's prompts, used in turn
+	Questions   []QA         `json:"questions"` // 1..8 question/answer pairs
+	Visual      VisualPrompt `json:"visual_prompt"`
+	Judge       judge.Target `json:"judge"` // the independent check of success
+	Train       Train        `json:"train"`
+}
+
+// QA is a question and its desired answer.
+type QA struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+}
+
+// VisualPrompt is the drawing overlaid on generated images before the rater
+// sees them: a PNG (path relative to the task file) and/or strokes drawn
+// over it. Neither means a text-only task.
+type VisualPrompt struct {
+	Image   string          `json:"image,omitempty"`
+	Strokes []visual.Stroke `json:"strokes,omitempty"`
+	Mode    visual.Mode     `json:"mode,omitempty"` // solid (default) or transparent
+}
+
+// Train holds the hyper-parameters; zero values take the defaults.
+type Train struct {
+	Steps        int     `json:"steps,omitempty"`
+	LearningRate float64 `json:"learning_rate,omitempty"`
+	Rank         int     `json:"rank,omitempty"`
+	TrainWeight  float64 `json:"train_weight,omitempty"` // adapter scale while training and "after"
+	Batch        int     `json:"batch,omitempty"`
+	ClipNorm     float64 `json:"clip_norm,omitempty"`
+	TrainSeed    int64   `json:"train_seed,omitempty"` // step s uses seeds TrainSeed+s*Batch ...
+	EvalSeeds    []int64 `json:"eval_seeds,omitempty"` // disjoint from the training seeds
+	Targets      string  `json:"targets,omitempty"`    // adapted layers: "all" or comma-separated names
+	PreviewEvery int     `json:"preview_every,omitempty"`
+}
+
+// Defaults for our small models (the paper's, for Flux and Idefics2, are
+// rank 16, learning rate 5e-5, 100 steps, train weight 5).
+var Defaults = Train{Steps: 100, LearningRate: 2e-3, Rank: 8, TrainWeight: 1, Batch: 4,
+	ClipNorm: 1, TrainSeed: 1_000_000, Targets: "all", PreviewEvery: 10,
+	EvalSeeds: []int64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}}
+
+// MaxQuestions is the most question/answer pairs a task may have.
+const MaxQuestions = 8
+
+// LoadTask reads and checks a task file. Errors name the offending field.
+func LoadTask(path string) (*Task, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("task: %w", err)
+	}
+	t, err := ParseTask(b)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: %w", path, err)
+	}
+	if t.Visual.Image != "" && !filepath.IsAbs(t.Visual.Image) {
+		t.Visual.Image = filepath.Join(filepath.Dir(path), t.Visual.Image)
+	}
+	if _, err := t.Drawing(); err != nil {
+		return nil, fmt.Errorf("task %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// ParseTask decodes a task (unknown fields are errors) and checks it.
+func ParseTask(b []byte) (*Task, error) {
+	d := json.NewDecoder(strings.NewReader(string(b)))
+	d.DisallowUnknownFields()
+	var t Task
+	if err := d.Decode(&t); err != nil {
+		return nil, fmt.Errorf("not a valid task file: %w", err)
+	}
+	t.fillDefaults()
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+func (t *Task) fillDefaults() {
+	d, tr := Defaults, &t.Train
+	if tr.Steps == 0 {
+		tr.Steps = d.Steps
+	}
+	if tr.LearningRate == 0 {
+		tr.LearningRate = d.LearningRate
+	}
+	if tr.Rank == 0 {
+		tr.Rank = d.Rank
+	}
+	if tr.TrainWeight == 0 {
+		tr.TrainWeight = d.TrainWeight
+	}
+	if tr.Batch == 0 {
+		tr.Batch = d.Batch
+	}
+	if tr.ClipNorm == 0 {
+		tr.ClipNorm = d.ClipNorm
+	}
+	if tr.TrainSeed == 0 {
+		tr.TrainSeed = d.TrainSeed
+	}
+	if len(tr.EvalSeeds) == 0 {
+		tr.EvalSeeds = d.EvalSeeds
+	}
+	if tr.Targets == "" {
+		tr.Targets = d.Targets
+	}
+	if tr.PreviewEvery == 0 {
+		tr.PreviewEvery = d.PreviewEvery
+	}
+	if t.Visual.Mode == "" {
+		t.Visual.Mode = visual.Solid
+	}
+}
+
+// Validate checks every field and names the first bad one.
+func (t *Task) Validate() error {
+	var errs []error
+	bad := func(field, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, a...)))
+	}
+	if strings.TrimSpace(t.Name) == "" {
+		bad("name", "empty; give the task a name")
+	}
+	if len(t.Prompts) == 0 {
+		bad("prompts", "empty; give at least one prompt such as \"mountains at noon\"")
+	}
+	for i, p := range t.Prompts {
+		if _, err := world.ParsePrompt(p); err != nil {
+			bad(fmt.Sprintf("prompts[%d]", i), "%v", err)
+		}
+	}
+	if len(t.Questions) == 0 || len(t.Questions) > MaxQuestions {
+		bad("questions", "%d pairs; want 1 to %d", len(t.Questions), MaxQuestions)
+	}
+	for i, q := range t.Questions {
+		if strings.TrimSpace(q.Question) == "" {
+			bad(fmt.Sprintf("questions[%d].question", i), "empty")
+		}
+		if !validAnswer(q.Answer) {
+			bad(fmt.Sprintf("questions[%d].answer", i), "%q is not an answer the rater gives (%s)",
+				q.Answer, strings.Join(vqa.Answers, ", "))
+		}
+	}
+	if _, err := visual.ParseMode(string(t.Visual.Mode)); err != nil {
+		bad("visual_prompt.mode", "%v", err)
+	}
+	if err := t.Judge.Validate(); err != nil {
+		bad("judge", "%v", err)
+	}
+	tr := t.Train
+	switch {
+	case tr.Steps < 1 || tr.Steps > 100000:
+		bad("train.steps", "%d; want 1 to 100000", tr.Steps)
+	case tr.LearningRate <= 0 || tr.LearningRate > 1:
+		bad("train.learning_rate", "%g; want 0 < lr <= 1", tr.LearningRate)
+	case tr.Rank < 1 || tr.Rank > 256:
+		bad("train.rank", "%d; want 1 to 256", tr.Rank)
+	case tr.TrainWeight <= 0 || tr.TrainWeight > 100:
+		bad("train.train_weight", "%g; want 0 < weight <= 100", tr.TrainWeight)
+	case tr.Batch < 1 || tr.Batch > 64:
+		bad("train.batch", "%d; want 1 to 64", tr.Batch)
+	case tr.ClipNorm < 0:
+		bad("train.clip_norm", "%g; must not be negative", tr.ClipNorm)
+	case tr.PreviewEvery < 1:
+		bad("train.preview_every", "%d; want at least 1", tr.PreviewEvery)
+	}
+	lo, hi := tr.TrainSeed, tr.TrainSeed+int64(tr.Steps*tr.Batch)
+	for i, s := range tr.EvalSeeds {
+		if s >= lo && s < hi {
+			bad(fmt.Sprintf("train.eval_seeds[%d]", i), "seed %d is also a training seed (%d..%d)", s, lo, hi-1)
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validAnswer(a string) bool {
+	for _, v := range vqa.Answers {
+		if strings.EqualFold(a, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParsedPrompts returns the task's prompts parsed.
+func (t *Task) ParsedPrompts() []world.Prompt {
+	ps := make([]world.Prompt, len(t.Prompts))
+	for i, s := range t.Prompts {
+		ps[i], _ = world.ParsePrompt(s) // checked by Validate
+	}
+	return ps
+}
+
+// Drawing is the visual prompt at the world's size, or nil for a text-only task.
+func (t *Task) Drawing() (*image.NRGBA, error) {
+	if t.Visual.Image == "" && len(t.Visual.Strokes) == 0 {
+		return nil, nil
+	}
+	d := visual.NewCanvas(world.Size)
+	if t.Visual.Image != "" {
+		img, err := picture.ReadImage(t.Visual.Image)
+		if err != nil {
+			return nil, fmt.Errorf("visual_prompt.image: %w", err)
+		}
+		if b := img.Bounds(); b.Dx() != world.Size || b.Dy() != world.Size {
+			return nil, fmt.Errorf("visual_prompt.image: %dx%d pixels; the generator draws %dx%d",
+				b.Dx(), b.Dy(), world.Size, world.Size)
+		}
+		d = visual.ToNRGBA(img)
+	}
+	strokes, err := visual.DrawStrokes(t.Visual.Strokes, world.Size)
+	if err != nil {
+		return nil, fmt.Errorf("visual_prompt.strokes: %w", err)
+	}
+	draw.Draw(d, d.Rect, strokes, image.Point{}, draw.Over)
+	return d, nil
+}
+
+// Overlay is the visual prompt ready to composite, or nil for text-only tasks.
+func (t *Task) Overlay() (*visual.Overlay, error) {
+	d, err := t.Drawing()
+	if d == nil || err != nil {
+		return nil, err
+	}
+	return visual.NewOverlay(d, t.Visual.Mode)
+}
