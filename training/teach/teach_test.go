@@ -1,0 +1,223 @@
+package teach
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"image"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	G "gorgonia.org/gorgonia"
+
+	"dualprocess/model"
+	"dualprocess/training/visual"
+)
+
+// redRater is a tiny differentiable stand-in for the rater, for testing the
+// loop's mechanics: p(yes) = sigmoid(20 * (mean red - 0.6)).
+type redRater struct{}
+
+func (redRater) LogProb(images *G.Node, _ *visual.Overlay, _, answer string) (*G.Node, error) {
+	red, err := G.Slice(images, nil, G.S(0))
+	if err != nil {
+		return nil, err
+	}
+	m, err := G.Mean(red, 1, 2)
+	if err != nil {
+		return nil, err
+	}
+	s, err := G.Mul(G.Must(G.Sub(m, G.NewConstant(float32(0.6)))), G.NewConstant(float32(20)))
+	if err != nil {
+		return nil, err
+	}
+	if answer == "yes" {
+		s = G.Must(G.Neg(s))
+	}
+	return G.Neg(G.Must(G.Softplus(s))) // log sigmoid(±s)
+}
+
+func (redRater) Prob(img image.Image, _ *visual.Overlay, _, answer string) (float64, error) {
+	var sum float64
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, _, _, _ := img.At(x, y).RGBA()
+			sum += float64(r) / 0xffff
+		}
+	}
+	p := 1 / (1 + math.Exp(-20*(sum/float64(b.Dx()*b.Dy())-0.6)))
+	if answer == "no" {
+		p = 1 - p
+	}
+	return p, nil
+}
+
+const toyTask = `{
+  "name": "redder",
+  "prompts": ["desert at sunset", "city at noon"],
+  "questions": [{"question": "Is the image red?", "answer": "Yes"}],
+  "visual_prompt": {"strokes": [{"tool": "hline", "y": 0.7}]},
+  "judge": {"kind": "horizon", "row": 0.7},
+  "train": {"steps": 25, "batch": 2, "learning_rate": 0.01, "rank": 4, "eval_seeds": [1, 2, 3], "preview_every": 10}
+}`
+
+func toyGenerator(t *testing.T) *model.Generator {
+	t.Helper()
+	gen, err := model.NewGenerator(model.DefaultConfig(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gen
+}
+
+func mustTask(t *testing.T, s string) *Task {
+	t.Helper()
+	task, err := ParseTask([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func TestRunLowersTheLossAndWritesEverything(t *testing.T) {
+	dir := t.TempDir()
+	events := make(chan Event, 1000)
+	rep, err := Run(context.Background(), mustTask(t, toyTask), toyGenerator(t), redRater{}, dir, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(events)
+	c := rep.Curve
+	if len(c) != 25 {
+		t.Fatalf("%d steps recorded, want 25", len(c))
+	}
+	first, last := (c[0].Loss+c[1].Loss+c[2].Loss)/3, (c[22].Loss+c[23].Loss+c[24].Loss)/3
+	if last >= first*0.8 {
+		t.Errorf("loss %.3f -> %.3f: did not fall", first, last)
+	}
+	if rep.After == nil || rep.After.RaterProb <= rep.Before.RaterProb {
+		t.Errorf("rater probability before %.3f after %+v: want a rise", rep.Before.RaterProb, rep.After)
+	}
+	for _, f := range []string{ReportFile, AdapterFile, GridFile, CurveFile} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	var saved Report
+	b, _ := os.ReadFile(filepath.Join(dir, ReportFile))
+	if err := json.Unmarshal(b, &saved); err != nil || len(saved.Eval) != 3 || saved.Eval[0].After == nil {
+		t.Errorf("report.json: %v, %d eval seeds", err, len(saved.Eval))
+	}
+	kinds := map[string]int{}
+	for e := range events {
+		kinds[e.Kind]++
+	}
+	if kinds["progress"] != 25 || kinds["preview"] != 3 || kinds["done"] != 1 {
+		t.Errorf("events %v, want 25 progress, 3 previews, 1 done", kinds)
+	}
+	gen := toyGenerator(t)
+	if _, err := model.LoadAdapter(filepath.Join(dir, AdapterFile), gen); err != nil {
+		t.Errorf("the saved adapter does not load: %v", err)
+	}
+}
+
+func TestCancelledRunStillWritesItsResults(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	events := make(chan Event, 1000)
+	go func() {
+		for e := range events {
+			if e.Kind == "progress" && e.Step == 5 {
+				cancel()
+			}
+		}
+	}()
+	rep, err := Run(ctx, mustTask(t, toyTask), toyGenerator(t), redRater{}, dir, events)
+	close(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Stopped || len(rep.Curve) < 5 || len(rep.Curve) >= 25 {
+		t.Fatalf("stopped=%v after %d steps, want stopped early", rep.Stopped, len(rep.Curve))
+	}
+	for _, f := range []string{ReportFile, AdapterFile, GridFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s not written after stop: %v", f, err)
+		}
+	}
+}
+
+func TestNaNLossStopsTheRunAndKeepsTheLastGoodAdapter(t *testing.T) {
+	task := mustTask(t, toyTask)
+	s, err := newSession(task, toyGenerator(t), redRater{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.poison = 6
+	rep, adapter, err := s.run(context.Background())
+	if !errors.Is(err, ErrNotFinite) || !strings.Contains(rep.Error, "step 6") {
+		t.Fatalf("err %v, report error %q: want a not-finite error at step 6", err, rep.Error)
+	}
+	if len(rep.Curve) != 5 {
+		t.Fatalf("%d good steps recorded, want 5", len(rep.Curve))
+	}
+	for name, b := range adapter.B {
+		for _, v := range b.Data().([]float32) {
+			if math.IsNaN(float64(v)) {
+				t.Fatalf("adapter %s holds NaN", name)
+			}
+		}
+	}
+}
+
+func TestInvalidTasksGivePointedErrors(t *testing.T) {
+	for _, c := range []struct{ edit, want string }{
+		{`"prompts": ["volcano at dawn"]`, `prompts[0]: unknown word(s) "volcano"`},
+		{`"prompts": []`, "prompts: empty"},
+		{`"questions": []`, "questions: 0 pairs"},
+		{`"questions": [{"question": "", "answer": "yes"}]`, "questions[0].question: empty"},
+		{`"questions": [{"question": "Is it?", "answer": "maybe"}]`, `questions[0].answer: "maybe" is not an answer`},
+		{`"judge": {"kind": "horizon"}`, "judge: horizon target needs row"},
+		{`"judge": {"kind": "vibes"}`, `judge: unknown judge "vibes"`},
+		{`"train": {"steps": -3}`, "train.steps: -3"},
+		{`"train": {"eval_seeds": [1000001]}`, "train.eval_seeds[0]: seed 1000001 is also a training seed"},
+		{`"visual_prompt": {"mode": "glow"}`, "visual_prompt.mode"},
+		{`"bogus": 1`, `unknown field "bogus"`},
+	} {
+		key := c.edit[1:strings.Index(c.edit[1:], `"`)+1]
+		src := replaceField(toyTask, key, c.edit)
+		_, err := ParseTask([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want it to contain %q", c.edit, err, c.want)
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.json")
+	os.WriteFile(path, []byte(strings.Replace(toyTask, `"strokes"`, `"image": "missing.png", "strokes"`, 1)), 0o644)
+	if _, err := LoadTask(path); err == nil || !strings.Contains(err.Error(), "visual_prompt.image") {
+		t.Errorf("missing drawing: %v", err)
+	}
+	os.WriteFile(path, []byte(strings.Replace(toyTask, `"tool": "hline"`, `"tool": "laser"`, 1)), 0o644)
+	if _, err := LoadTask(path); err == nil || !strings.Contains(err.Error(), "visual_prompt.strokes") {
+		t.Errorf("bad stroke: %v", err)
+	}
+}
+
+// replaceField swaps the line of toyTask that sets key for edit (or adds it).
+func replaceField(src, key, edit string) string {
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), `"`+key+`"`) {
+			lines[i] = "  " + edit + ","
+			if strings.HasPrefix(strings.TrimSpace(lines[i+1]), "}") {
+				lines[i] = "  " + edit
+			}
+			return strings.Join(lines, "\n")
+		}
+	}
+	return strings.Replace(src, "{\n", "{\n  "+edit+",\n", 1)
+}
