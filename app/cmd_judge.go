@@ -16,7 +16,7 @@ func init() {
 		name: "judge",
 		summary: "Measure an image with an independent judge (no neural network) and, with --target, " +
 			"say whether it meets the target.",
-		args:  "--kind horizon|palette|lineweight|sun --image FILE [--target T] [--tolerance X] [--json]",
+		args:  "--kind horizon|palette|lineweight|sun|sky --image FILE [--target T] [--tolerance X] [--json]",
 		setup: setupJudge,
 	})
 }
@@ -26,7 +26,7 @@ func setupJudge(fs *flag.FlagSet) func(env, []string) error {
 	path := fs.String("image", "", "image file, PNG, JPEG or GIF, any size (required)")
 	target := fs.String("target", "", "horizon: row as a fraction of the height (0.7); lineweight: outline width "+
 		"in px at 64 px (0 = none); palette: colours #rrggbb,#rrggbb,... (required); sun: centre x,y or box "+
-		"x0,y0,x1,y1 as fractions")
+		"x0,y0,x1,y1 as fractions; sky: colour(s) #rrggbb the sky should have")
 	tol := fs.Float64("tolerance", 0, "largest error that passes (0 = the judge's default)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	return func(e env, args []string) error {
@@ -74,10 +74,13 @@ func parseTarget(kind, s string, tol float64) (*judge.Target, error) {
 		if kind == "palette" {
 			return nil, fmt.Errorf("the palette judge needs --target #rrggbb,#rrggbb,...")
 		}
+		if kind == "sky" {
+			return nil, nil // measure the sky colour only
+		}
 		return nil, nil
 	}
 	var nums []float64
-	if kind != "palette" {
+	if kind != "palette" && kind != "sky" {
 		for _, f := range strings.Split(s, ",") {
 			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 			if err != nil {
@@ -97,7 +100,7 @@ func parseTarget(kind, s string, tol float64) (*judge.Target, error) {
 			return nil, fmt.Errorf("--target for lineweight is one width in px at 64 px, e.g. 2.5")
 		}
 		t.Width = &nums[0]
-	case "palette":
+	case "palette", "sky":
 		t.Colors = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 	case "sun":
 		switch len(nums) {
@@ -124,6 +127,8 @@ func describe(r judge.Result) string {
 		fmt.Fprintf(&b, "lineweight: outlines %.2f px wide at 64 px\n", r.Width)
 	case r.Kind == "sun":
 		fmt.Fprintf(&b, "sun: centre %.3f, %.3f, radius %.3f (fractions of the size)\n", r.Sun.X, r.Sun.Y, r.Sun.R)
+	case r.Kind == "sky":
+		fmt.Fprintf(&b, "sky: median colour %s\n", r.Sky)
 	case r.Kind == "palette":
 		fmt.Fprintf(&b, "palette: mean distance %.1f delta E; coverage", r.Palette.MeanDeltaE)
 		for _, c := range r.Palette.Coverage {

@@ -11,7 +11,7 @@ import (
 )
 
 // Kinds lists the judges by name.
-var Kinds = []string{"horizon", "palette", "lineweight", "sun"}
+var Kinds = []string{"horizon", "palette", "lineweight", "sun", "sky"}
 
 // Target is what a judge checks an image against. Positions are fractions
 // of the image size (0..1), widths pixels at 64 px. Tolerance 0 means the
@@ -20,7 +20,7 @@ type Target struct {
 	Kind      string      `json:"kind"`
 	Row       *float64    `json:"row,omitempty"`    // horizon: row as a fraction of the height
 	Width     *float64    `json:"width,omitempty"`  // lineweight: outline width, px at 64 px
-	Colors    []string    `json:"colors,omitempty"` // palette: #rrggbb colours
+	Colors    []string    `json:"colors,omitempty"` // palette, sky: #rrggbb colours
 	Point     *[2]float64 `json:"point,omitempty"`  // sun: centre (x, y)
 	Box       *[4]float64 `json:"box,omitempty"`    // sun: centre inside (x0, y0, x1, y1)
 	Tolerance float64     `json:"tolerance,omitempty"`
@@ -35,6 +35,7 @@ type Result struct {
 	Width   float64        `json:"outline_width,omitempty"` // px at 64 px
 	Palette *PaletteResult `json:"palette,omitempty"`
 	Sun     *SunResult     `json:"sun,omitempty"`
+	Sky     string         `json:"sky_colour,omitempty"` // #rrggbb median colour of the sky
 	Verdict *Verdict       `json:"verdict,omitempty"`
 }
 
@@ -73,6 +74,11 @@ func Measure(img image.Image, kind string) (Result, error) {
 		if d, err = Sun(r); err == nil {
 			res.Sun = &SunResult{d.X / float64(r.w), d.Y / float64(r.h), d.R / float64(r.h)}
 		}
+	case "sky":
+		var c color.RGBA
+		if c, _, err = SkyColour(r); err == nil {
+			res.Sky = world.Hex(c.R, c.G, c.B)
+		}
 	case "palette":
 		return res, fmt.Errorf("the palette judge needs target colours")
 	default:
@@ -101,6 +107,9 @@ func Check(img image.Image, t Target) (Result, error) {
 		v := &Verdict{Pass: p.MeanDeltaE <= tol && minCov >= PaletteMinCoverage,
 			Target: strings.Join(t.Colors, ","), Error: p.MeanDeltaE, Tolerance: tol, Units: "mean delta E"}
 		return Result{Kind: "palette", Found: true, Palette: &p, Verdict: v}, nil
+	}
+	if t.Kind == "sky" {
+		return checkSky(img, t)
 	}
 	res, err := Measure(img, t.Kind)
 	if err != nil {
@@ -153,9 +162,9 @@ func (t Target) Validate() error {
 		if t.Width == nil || *t.Width < 0 || *t.Width > 16 {
 			return fmt.Errorf("lineweight target needs width in pixels at 64 px (0 for no outlines, up to 16)")
 		}
-	case "palette":
+	case "palette", "sky":
 		if _, err := parseColors(t.Colors); err != nil {
-			return fmt.Errorf("palette target: %w", err)
+			return fmt.Errorf("%s target: %w", t.Kind, err)
 		}
 	case "sun":
 		if (t.Point == nil) == (t.Box == nil) {
@@ -193,4 +202,21 @@ func or(v, def float64) float64 {
 		return def
 	}
 	return v
+}
+
+func checkSky(img image.Image, t Target) (Result, error) {
+	cols, _ := parseColors(t.Colors)
+	res := Result{Kind: "sky"}
+	v := &Verdict{Target: "sky colour " + strings.Join(t.Colors, " or "), Tolerance: or(t.Tolerance, SkyTolerance),
+		Units: "delta E", Error: -1}
+	c, lab, err := SkyColour(newRaster(img))
+	if err != nil {
+		res.Note = err.Error()
+	} else {
+		res.Found, res.Sky = true, world.Hex(c.R, c.G, c.B)
+		v.Error = skyDistance(lab, cols)
+		v.Pass = v.Error <= v.Tolerance
+	}
+	res.Verdict = v
+	return res, nil
 }

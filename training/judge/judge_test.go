@@ -164,3 +164,22 @@ func TestJudgesAgreeOnAnUpscaledRender(t *testing.T) {
 		t.Errorf("upscaled line width %.2f, truth %.2f", w.Width, r.Truth.OutlineWidth)
 	}
 }
+
+func TestSkyJudgeTellsTheSkyColour(t *testing.T) {
+	noon, _ := world.RenderPrompt("hills at noon with trees", 4)
+	sunset, _ := world.RenderPrompt("hills at sunset with trees", 4)
+	blue, orange := []string{"#6ea0eb"}, []string{"#f09040"}
+	if r, _ := Check(noon.Image, Target{Kind: "sky", Colors: blue}); !r.Verdict.Pass {
+		t.Errorf("noon sky not blue: %+v %+v", r, r.Verdict)
+	}
+	if r, _ := Check(noon.Image, Target{Kind: "sky", Colors: orange}); r.Verdict.Pass {
+		t.Errorf("noon sky judged orange: %+v", r.Verdict)
+	}
+	if r, _ := Check(sunset.Image, Target{Kind: "sky", Colors: blue}); r.Verdict.Pass {
+		t.Errorf("sunset sky judged blue: %+v", r.Verdict)
+	}
+	grey := handDrawn(64, 40, 0, 20, 12, 4)
+	if r, _ := Check(grey, Target{Kind: "sky", Colors: []string{"#5a96e6"}}); !r.Found || !r.Verdict.Pass {
+		t.Errorf("hand-drawn blue sky: %+v", r)
+	}
+}
