@@ -53,9 +53,11 @@ func (b *builder) addObject(kind string, x0, y0, x1, y1, depth float64) {
 	b.s.Objects = append(b.s.Objects, Object{kind, x0, y0, x1, y1, depth})
 }
 
-// groundDepth is the depth of flat ground at a row below the horizon.
+// groundDepth is the depth of flat ground at a row below the horizon (an
+// outline drawn across the horizon reaches above it: it gets the farthest
+// ground depth).
 func groundDepth(y, horizon float64) float64 {
-	return math.Min(0.85, 1.2/(y-horizon+1))
+	return 1.2 / math.Max(y-horizon+1, 1.2/0.85)
 }
 
 // Sample builds the scene for a prompt and a noise vector z (length ZDim).

@@ -112,6 +112,11 @@ func TestSceneTruthIsConsistent(t *testing.T) {
 		if s.Y+s.Radius > tr.Horizon || s.Radius < 1.5 || s.X-s.Radius < 0 || s.X+s.Radius > Size {
 			t.Fatalf("seed %d: sun %+v not whole in the sky above horizon %.1f", seed, s, tr.Horizon)
 		}
+		for k, d := range r.Depth {
+			if !(d > 0 && d <= 1) {
+				t.Fatalf("seed %d: depth %v at pixel %d outside (0, 1]", seed, d, k)
+			}
+		}
 		// depth: sky far, ground nearer further down
 		if d := r.Depth[int(s.Y)*Size+int(s.X)]; d != 1 {
 			t.Fatalf("seed %d: sky depth %.2f at the sun, want 1", seed, d)
