@@ -64,7 +64,7 @@ func TestJudgeBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--kind", "depth", "--image", path}, exitUsage, `unknown judge "depth"`},
+		{[]string{"--kind", "vibes", "--image", path}, exitUsage, `unknown judge "vibes"`},
 		{[]string{"--image", path}, exitUsage, "missing --kind"},
 		{[]string{"--kind", "palette", "--image", path}, exitUsage, "needs --target"},
 		{[]string{"--kind", "palette", "--image", path, "--target", "#12"}, exitUsage, "#rrggbb"},

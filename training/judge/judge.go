@@ -11,19 +11,30 @@ import (
 )
 
 // Kinds lists the judges by name.
-var Kinds = []string{"horizon", "palette", "lineweight", "sun", "sky"}
+var Kinds = []string{"horizon", "palette", "lineweight", "sun", "sky", "depth"}
+
+// DepthModel estimates log-depth (larger is farther) at points of an image,
+// given as fractions of its size. Relative depth has no formula: the depth
+// judge is a trained network (model.DepthNet), set here by the program.
+type DepthModel interface {
+	LogDepthAt(img image.Image, pts [][2]float64) ([]float64, error)
+}
+
+// Depth is the depth judge's model; nil until the program loads one.
+var Depth DepthModel
 
 // Target is what a judge checks an image against. Positions are fractions
 // of the image size (0..1), widths pixels at 64 px. Tolerance 0 means the
 // judge's default.
 type Target struct {
-	Kind      string      `json:"kind"`
-	Row       *float64    `json:"row,omitempty"`    // horizon: row as a fraction of the height
-	Width     *float64    `json:"width,omitempty"`  // lineweight: outline width, px at 64 px
-	Colors    []string    `json:"colors,omitempty"` // palette, sky: #rrggbb colours
-	Point     *[2]float64 `json:"point,omitempty"`  // sun: centre (x, y)
-	Box       *[4]float64 `json:"box,omitempty"`    // sun: centre inside (x0, y0, x1, y1)
-	Tolerance float64     `json:"tolerance,omitempty"`
+	Kind      string       `json:"kind"`
+	Row       *float64     `json:"row,omitempty"`    // horizon: row as a fraction of the height
+	Width     *float64     `json:"width,omitempty"`  // lineweight: outline width, px at 64 px
+	Colors    []string     `json:"colors,omitempty"` // palette, sky: #rrggbb colours
+	Point     *[2]float64  `json:"point,omitempty"`  // sun: centre (x, y)
+	Box       *[4]float64  `json:"box,omitempty"`    // sun: centre inside (x0, y0, x1, y1)
+	Points    [][2]float64 `json:"points,omitempty"` // depth: A then B; passes when A is closer than B
+	Tolerance float64      `json:"tolerance,omitempty"`
 }
 
 // Result is a judge's measurement of one image and, with a target, its verdict.
@@ -36,6 +47,7 @@ type Result struct {
 	Palette *PaletteResult `json:"palette,omitempty"`
 	Sun     *SunResult     `json:"sun,omitempty"`
 	Sky     string         `json:"sky_colour,omitempty"` // #rrggbb median colour of the sky
+	Depths  []float64      `json:"log_depths,omitempty"` // depth: estimated log-depth at each point
 	Verdict *Verdict       `json:"verdict,omitempty"`
 }
 
@@ -81,6 +93,8 @@ func Measure(img image.Image, kind string) (Result, error) {
 		}
 	case "palette":
 		return res, fmt.Errorf("the palette judge needs target colours")
+	case "depth":
+		return res, fmt.Errorf("the depth judge needs target points A and B")
 	default:
 		return res, fmt.Errorf("unknown judge %q (known: %s)", kind, strings.Join(Kinds, ", "))
 	}
@@ -110,6 +124,9 @@ func Check(img image.Image, t Target) (Result, error) {
 	}
 	if t.Kind == "sky" {
 		return checkSky(img, t)
+	}
+	if t.Kind == "depth" {
+		return checkDepth(img, t)
 	}
 	res, err := Measure(img, t.Kind)
 	if err != nil {
@@ -173,6 +190,15 @@ func (t Target) Validate() error {
 		if t.Box != nil && (t.Box[0] >= t.Box[2] || t.Box[1] >= t.Box[3]) {
 			return fmt.Errorf("sun target box %v is empty: want x0 < x1 and y0 < y1", *t.Box)
 		}
+	case "depth":
+		if len(t.Points) != 2 {
+			return fmt.Errorf("depth target needs points [[xA, yA], [xB, yB]] as fractions (A should be closer)")
+		}
+		for _, p := range t.Points {
+			if p[0] < 0 || p[0] > 1 || p[1] < 0 || p[1] > 1 {
+				return fmt.Errorf("depth target point %v outside 0..1", p)
+			}
+		}
 	default:
 		return fmt.Errorf("unknown judge %q (known: %s)", t.Kind, strings.Join(Kinds, ", "))
 	}
@@ -219,4 +245,20 @@ func checkSky(img image.Image, t Target) (Result, error) {
 	}
 	res.Verdict = v
 	return res, nil
+}
+
+// checkDepth passes when the depth model puts point A nearer than point B
+// by at least the tolerance (in log-depth; default 0).
+func checkDepth(img image.Image, t Target) (Result, error) {
+	if Depth == nil {
+		return Result{}, fmt.Errorf("the depth judge's weights are not loaded")
+	}
+	d, err := Depth.LogDepthAt(img, t.Points)
+	if err != nil {
+		return Result{}, fmt.Errorf("depth judge: %w", err)
+	}
+	v := &Verdict{Target: fmt.Sprintf("A %v closer than B %v", t.Points[0], t.Points[1]),
+		Error: d[0] - d[1], Tolerance: -t.Tolerance, Units: "log-depth of A minus B"}
+	v.Pass = v.Error < v.Tolerance
+	return Result{Kind: "depth", Found: true, Depths: d, Verdict: v}, nil
 }

@@ -120,7 +120,8 @@ func TestBadTargetsGiveClearErrors(t *testing.T) {
 		t    Target
 		want string
 	}{
-		{Target{Kind: "depth"}, "unknown judge"},
+		{Target{Kind: "vibes"}, "unknown judge"},
+		{Target{Kind: "depth"}, "needs points"},
 		{Target{Kind: "horizon"}, "needs row"},
 		{Target{Kind: "horizon", Row: &row}, "between 0 and 1"},
 		{Target{Kind: "lineweight", Width: &wide}, "width"},

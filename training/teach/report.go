@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"dualprocess/model/safetensors"
 	"dualprocess/picture"
 	"dualprocess/training/visual"
 )
@@ -53,23 +54,7 @@ func writeReport(dir string, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, ReportFile), append(b, '\n'))
-}
-
-func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(f.Name(), path)
+	return safetensors.WriteFileAtomic(filepath.Join(dir, ReportFile), append(b, '\n'))
 }
 
 // writeGrid lays out one row per evaluation seed: before, after, and after

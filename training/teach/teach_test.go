@@ -188,7 +188,7 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 		{`"visual_prompt": {"mode": "glow"}`, "visual_prompt.mode"},
 		{`"bogus": 1`, `unknown field "bogus"`},
 	} {
-		key := c.edit[1:strings.Index(c.edit[1:], `"`)+1]
+		key := c.edit[1 : strings.Index(c.edit[1:], `"`)+1]
 		src := replaceField(toyTask, key, c.edit)
 		_, err := ParseTask([]byte(src))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
