@@ -254,6 +254,20 @@ func LoadGenerator(path string) (*Generator, error) {
 	return g, nil
 }
 
+// DecodeGenerator reads weights in the format Save writes from memory (for
+// example an embedded file); name appears in errors.
+func DecodeGenerator(data []byte, name string) (*Generator, error) {
+	f, err := safetensors.Decode(data, name)
+	if err != nil {
+		return nil, fmt.Errorf("load generator: %w", err)
+	}
+	g, err := generatorFrom(f)
+	if err != nil {
+		return nil, fmt.Errorf("load generator %s: %w", name, err)
+	}
+	return g, nil
+}
+
 func generatorFrom(f *safetensors.File) (*Generator, error) {
 	if f.Metadata["format"] != generatorFormat {
 		return nil, fmt.Errorf("metadata format %q, want %q", f.Metadata["format"], generatorFormat)
