@@ -1,0 +1,101 @@
+package teach
+
+import (
+	"fmt"
+	"image"
+	"slices"
+	"sync"
+
+	G "gorgonia.org/gorgonia"
+
+	"dualprocess/model"
+	"dualprocess/training/visual"
+)
+
+// FrozenRater adapts the built-in rater (model.Rater) to the loop: it builds
+// one frozen rater per question onto the generator's image node, and keeps a
+// compiled batch-1 rater for scoring single images.
+type FrozenRater struct {
+	R *model.Rater
+
+	mu     sync.Mutex
+	built  int
+	single *model.RaterNet
+	vm     G.VM
+}
+
+// NewFrozenRater wraps a rater.
+func NewFrozenRater(r *model.Rater) *FrozenRater { return &FrozenRater{R: r} }
+
+// LogProb builds the rater on images with the question, desired answer and
+// overlay bound as constants; its weights get no gradient.
+func (f *FrozenRater) LogProb(images *G.Node, ov *visual.Overlay, question, answer string) (*G.Node, error) {
+	n := images.Shape()[0]
+	f.mu.Lock()
+	f.built++
+	name := fmt.Sprintf("rater%d", f.built)
+	f.mu.Unlock()
+	net, err := f.R.Build(images.Graph(), model.RaterOptions{Batch: n, Image: images, Name: name})
+	if err != nil {
+		return nil, err
+	}
+	if err := bind(net, n, ov, question, answer); err != nil {
+		return nil, err
+	}
+	return net.LogP, nil
+}
+
+// Prob is p(answer) for one image with the overlay laid over it.
+func (f *FrozenRater) Prob(img image.Image, ov *visual.Overlay, question, answer string) (float64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.single == nil {
+		g := G.NewGraph()
+		net, err := f.R.Build(g, model.RaterOptions{Batch: 1, Name: "single"})
+		if err != nil {
+			return 0, err
+		}
+		f.single, f.vm = net, G.NewTapeMachine(g)
+	}
+	rgba, ok := img.(*image.RGBA)
+	if !ok {
+		return 0, fmt.Errorf("rate: want an RGBA image")
+	}
+	t, err := model.ImagesTensor([]*image.RGBA{rgba})
+	if err != nil {
+		return 0, err
+	}
+	if err := f.single.SetImages(t); err != nil {
+		return 0, err
+	}
+	if err := bind(f.single, 1, ov, question, answer); err != nil {
+		return 0, err
+	}
+	f.vm.Reset()
+	if err := f.vm.RunAll(); err != nil {
+		return 0, fmt.Errorf("rate: %w", err)
+	}
+	probs, err := f.single.Probs()
+	if err != nil {
+		return 0, err
+	}
+	k, err := f.R.AnswerIndex(answer)
+	if err != nil {
+		return 0, err
+	}
+	return probs[0][k], nil
+}
+
+func bind(net *model.RaterNet, n int, ov *visual.Overlay, question, answer string) error {
+	ovs := make([]*visual.Overlay, n)
+	for i := range ovs {
+		ovs[i] = ov
+	}
+	if err := net.SetOverlays(ovs); err != nil {
+		return err
+	}
+	if err := net.SetQuestions(slices.Repeat([]string{question}, n)); err != nil {
+		return err
+	}
+	return net.SetAnswers(slices.Repeat([]string{answer}, n))
+}
