@@ -1,0 +1,10 @@
+package assets
+
+import _ "embed"
+
+// Depth holds the depth judge's weights (model.DepthNet), made by
+//
+//	dualprocess pretrain depth --out assets/depth.safetensors
+//
+//go:embed depth.safetensors
+var Depth []byte
