@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -56,6 +57,8 @@ type session struct {
 	loss    *G.Node
 	opt     *model.Adam
 	prompts []world.Prompt
+	noise   *G.Node // (Batch, 3, H, W) added to the images before rating; nil: none
+	rng     *rand.Rand
 	events  chan<- Event
 	// poison, for tests, makes the loss of that step NaN (0: never).
 	poison int
@@ -91,7 +94,15 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 	if s.net, err = gen.Build(g, model.Options{Batch: tr.Batch, Adapters: []model.Active{active}}); err != nil {
 		return nil, fmt.Errorf("teach: %w", err)
 	}
-	if s.loss, err = s.lossNode(s.net.Image); err != nil {
+	rated := s.net.Image
+	if tr.Noise > 0 {
+		s.noise = G.NewTensor(g, rated.Dtype(), 4, G.WithShape(rated.Shape()...), G.WithName("teach.noise"))
+		if rated, err = G.Add(rated, s.noise); err != nil {
+			return nil, fmt.Errorf("teach: %w", err)
+		}
+		s.rng = rand.New(rand.NewPCG(uint64(tr.TrainSeed), 99))
+	}
+	if s.loss, err = s.lossNode(rated); err != nil {
 		return nil, fmt.Errorf("teach: %w", err)
 	}
 	if s.vm, err = model.NewTrainMachine(s.loss, s.net.Params); err != nil {
@@ -143,6 +154,9 @@ func (s *session) run(ctx context.Context) (*Report, *model.Adapter, error) {
 		if err := s.net.SetInputs(prompts, zs); err != nil {
 			return nil, nil, err
 		}
+		if err := s.drawNoise(); err != nil {
+			return nil, nil, err
+		}
 		s.vm.Reset()
 		if err := s.vm.RunAll(); err != nil {
 			return nil, nil, fmt.Errorf("teach step %d: %w", step+1, err)
@@ -174,6 +188,30 @@ func (s *session) run(ctx context.Context) (*Report, *model.Adapter, error) {
 		rep.StepsPerSec = float64(n) / rep.TrainSeconds
 	}
 	return rep, s.adapter, nil
+}
+
+// drawNoise binds fresh Gaussian noise for the step's images.
+func (s *session) drawNoise() error {
+	if s.noise == nil {
+		return nil
+	}
+	n := s.noise.Shape().TotalSize()
+	sd := s.task.Train.Noise
+	var t *tensor.Dense
+	if s.noise.Dtype() == tensor.Float64 {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = s.rng.NormFloat64() * sd
+		}
+		t = tensor.New(tensor.WithShape(s.noise.Shape()...), tensor.WithBacking(v))
+	} else {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(s.rng.NormFloat64() * sd)
+		}
+		t = tensor.New(tensor.WithShape(s.noise.Shape()...), tensor.WithBacking(v))
+	}
+	return G.Let(s.noise, t)
 }
 
 // batch gives step's prompts (in turn) and training noises.

@@ -59,12 +59,16 @@ type Train struct {
 	EvalSeeds    []int64 `json:"eval_seeds,omitempty"` // disjoint from the training seeds
 	Targets      string  `json:"targets,omitempty"`    // adapted layers: "all" or comma-separated names
 	PreviewEvery int     `json:"preview_every,omitempty"`
+	// Noise is the standard deviation of Gaussian noise added to each
+	// generated image before the rater sees it, fresh every step, so the
+	// adapter cannot win with fragile pixel patterns (0: the default; <0: none).
+	Noise float64 `json:"noise,omitempty"`
 }
 
 // Defaults for our small models (the paper's, for Flux and Idefics2, are
 // rank 16, learning rate 5e-5, 100 steps, train weight 5).
 var Defaults = Train{Steps: 100, LearningRate: 2e-3, Rank: 8, TrainWeight: 1, Batch: 4,
-	ClipNorm: 1, TrainSeed: 1_000_000, Targets: "all", PreviewEvery: 10,
+	ClipNorm: 1, TrainSeed: 1_000_000, Targets: "all", PreviewEvery: 10, Noise: 0.03,
 	EvalSeeds: []int64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}}
 
 // MaxQuestions is the most question/answer pairs a task may have.
@@ -136,6 +140,9 @@ func (t *Task) fillDefaults() {
 	if tr.PreviewEvery == 0 {
 		tr.PreviewEvery = d.PreviewEvery
 	}
+	if tr.Noise == 0 {
+		tr.Noise = d.Noise
+	}
 	if t.Visual.Mode == "" {
 		t.Visual.Mode = visual.Solid
 	}
@@ -192,6 +199,8 @@ func (t *Task) Validate() error {
 		bad("train.clip_norm", "%g; must not be negative", tr.ClipNorm)
 	case tr.PreviewEvery < 1:
 		bad("train.preview_every", "%d; want at least 1", tr.PreviewEvery)
+	case tr.Noise > 0.5:
+		bad("train.noise", "%g; want at most 0.5 (negative: none)", tr.Noise)
 	}
 	lo, hi := tr.TrainSeed, tr.TrainSeed+int64(tr.Steps*tr.Batch)
 	for i, s := range tr.EvalSeeds {
