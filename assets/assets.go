@@ -7,3 +7,9 @@ import _ "embed"
 //
 //go:embed icon.png
 var Icon []byte
+
+// Generator is the built-in generator's weights (model.Generator.Save
+// format), made by `dualprocess pretrain generator` as the README says.
+//
+//go:embed generator.safetensors
+var Generator []byte
