@@ -110,41 +110,27 @@ func ParseTask(b []byte) (*Task, error) {
 
 func (t *Task) fillDefaults() {
 	d, tr := Defaults, &t.Train
-	if tr.Steps == 0 {
-		tr.Steps = d.Steps
-	}
-	if tr.LearningRate == 0 {
-		tr.LearningRate = d.LearningRate
-	}
-	if tr.Rank == 0 {
-		tr.Rank = d.Rank
-	}
-	if tr.TrainWeight == 0 {
-		tr.TrainWeight = d.TrainWeight
-	}
-	if tr.Batch == 0 {
-		tr.Batch = d.Batch
-	}
-	if tr.ClipNorm == 0 {
-		tr.ClipNorm = d.ClipNorm
-	}
-	if tr.TrainSeed == 0 {
-		tr.TrainSeed = d.TrainSeed
-	}
+	orDefault(&tr.Steps, d.Steps)
+	orDefault(&tr.LearningRate, d.LearningRate)
+	orDefault(&tr.Rank, d.Rank)
+	orDefault(&tr.TrainWeight, d.TrainWeight)
+	orDefault(&tr.Batch, d.Batch)
+	orDefault(&tr.ClipNorm, d.ClipNorm)
+	orDefault(&tr.TrainSeed, d.TrainSeed)
+	orDefault(&tr.Targets, d.Targets)
+	orDefault(&tr.PreviewEvery, d.PreviewEvery)
+	orDefault(&tr.Noise, d.Noise)
 	if len(tr.EvalSeeds) == 0 {
 		tr.EvalSeeds = d.EvalSeeds
 	}
-	if tr.Targets == "" {
-		tr.Targets = d.Targets
-	}
-	if tr.PreviewEvery == 0 {
-		tr.PreviewEvery = d.PreviewEvery
-	}
-	if tr.Noise == 0 {
-		tr.Noise = d.Noise
-	}
-	if t.Visual.Mode == "" {
-		t.Visual.Mode = visual.Solid
+	orDefault(&t.Visual.Mode, visual.Solid)
+}
+
+// orDefault sets a zero field to its default.
+func orDefault[T comparable](field *T, def T) {
+	var zero T
+	if *field == zero {
+		*field = def
 	}
 }
 

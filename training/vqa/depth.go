@@ -17,24 +17,12 @@ var (
 // as far as the other (depth map), and each sits on a surface of even depth.
 func init() {
 	register(family{name: "depth", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
-		var pts [2][2]int
-		var ds [2]float64
-		for i := range pts {
-			for try := 0; ; try++ {
-				if try == 30 {
-					return Item{}, false
-				}
-				x, y := 3+rng.IntN(world.Size-10), 7+rng.IntN(world.Size-10)
-				if d, ok := evenDepth(r, x, y); ok && (i == 0 || math.Hypot(float64(x-pts[0][0]), float64(y-pts[0][1])) >= 8) {
-					pts[i], ds[i] = [2]int{x, y}, d
-					break
-				}
-			}
-		}
-		if math.Max(ds[0], ds[1]) < 1.5*math.Min(ds[0], ds[1]) {
+		pr, ok := DepthPair(rng, r, 7)
+		if !ok {
 			return Item{}, false
 		}
-		closer := ds[0] < ds[1]
+		pts := [2][2]int{pr.A, pr.B}
+		closer := pr.DepthA < pr.DepthB
 		q := pick(rng, depthCloser...)
 		if rng.IntN(2) == 0 {
 			q, closer = pick(rng, depthFarther...), !closer
@@ -49,6 +37,36 @@ func init() {
 		}
 		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}, true
 	}})
+}
+
+// Pair is two pixels whose true depths differ at least 1.5 times, each on
+// a surface of even depth, at least 8 px apart.
+type Pair struct {
+	A, B           [2]int
+	DepthA, DepthB float64
+}
+
+// DepthPair picks such a pair in a rendering, with rows from top on (room
+// for the labels), or false after 30 tries per point.
+func DepthPair(rng *rand.Rand, r world.Rendering, top int) (Pair, bool) {
+	var pts [2][2]int
+	var ds [2]float64
+	for i := range pts {
+		for try := 0; ; try++ {
+			if try == 30 {
+				return Pair{}, false
+			}
+			x, y := 3+rng.IntN(world.Size-10), top+rng.IntN(world.Size-top-3)
+			if d, ok := evenDepth(r, x, y); ok && (i == 0 || math.Hypot(float64(x-pts[0][0]), float64(y-pts[0][1])) >= 8) {
+				pts[i], ds[i] = [2]int{x, y}, d
+				break
+			}
+		}
+	}
+	if math.Max(ds[0], ds[1]) < 1.5*math.Min(ds[0], ds[1]) {
+		return Pair{}, false
+	}
+	return Pair{pts[0], pts[1], ds[0], ds[1]}, true
 }
 
 // evenDepth is the depth at (x, y) when its 3x3 neighbourhood agrees to 10%.
