@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -12,15 +13,25 @@ import (
 	"dualprocess/training/world"
 )
 
-// newTestStudio builds the window on the headless test driver and returns
-// a channel that receives once per finished Show.
-func newTestStudio(t *testing.T) (*Studio, chan struct{}) {
+// newTestStudio builds the window on the headless test driver with a fake
+// backend, once its background work is done.
+func newTestStudio(t *testing.T) (*Studio, *fakeBackend) {
 	t.Helper()
-	s := NewStudio(test.NewTempApp(t))
-	done := make(chan struct{}, 8)
-	s.shown = func() { done <- struct{}{} }
-	t.Cleanup(s.Window.Close)
-	return s, done
+	b := newFakeBackend()
+	s := NewStudio(test.NewTempApp(t), b)
+	s.Window.Resize(fyne.NewSize(1280, 800))
+	s.settle()
+	t.Cleanup(func() {
+		s.Close()
+		s.Window.Close()
+	})
+	return s, b
+}
+
+// signal returns a channel and a hook that sends to it.
+func signal() (chan struct{}, func()) {
+	c := make(chan struct{}, 16)
+	return c, func() { c <- struct{}{} }
 }
 
 func wait(t *testing.T, done chan struct{}) {
@@ -28,23 +39,32 @@ func wait(t *testing.T, done chan struct{}) {
 	select {
 	case <-done:
 	case <-time.After(30 * time.Second):
-		t.Fatal("samples were not shown within 30 s")
+		t.Fatal("nothing happened within 30 s")
 	}
 }
 
-func TestStudioShowsTheDefaultPrompt(t *testing.T) {
-	s, done := newTestStudio(t)
+// settle waits until every background job has been shown: the jobs'
+// last fyne.Do has run.
+func (s *Studio) settle() { s.jobs.Wait() }
+
+func worldView(t *testing.T) (*Studio, *sampleView) {
+	s, _ := newTestStudio(t)
+	return s, s.world
+}
+
+func TestWorldShowsTheDefaultPrompt(t *testing.T) {
+	s, v := worldView(t)
 	if s.Window.Title() != "Dual-Process Studio" {
 		t.Errorf("title %q", s.Window.Title())
 	}
-	s.Show()
-	wait(t, done)
-	for i := range s.samples.Len() {
+	v.Show()
+	s.settle()
+	for i := range v.samples.Len() {
 		want, err := world.RenderPrompt(DefaultPrompt, int64(i))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !picture.Equal(s.samples.Image(i), want.Image) {
+		if !picture.Equal(v.samples.Image(i), want.Image) {
 			t.Errorf("sample %d is not seed %d of the default prompt", i, i)
 		}
 	}
@@ -53,20 +73,20 @@ func TestStudioShowsTheDefaultPrompt(t *testing.T) {
 	}
 }
 
-func TestTypingAPromptAndTappingShowChangesTheImages(t *testing.T) {
-	s, done := newTestStudio(t)
-	s.Show()
-	wait(t, done)
-	before := s.samples.Image(0)
+func TestWorldTypingAPromptAndTappingShowChangesTheImages(t *testing.T) {
+	s, v := worldView(t)
+	s.tabs.SelectIndex(2)
+	s.settle() // the tab shows itself the first time
+	before := v.samples.Image(0)
 	shot := s.Window.Canvas().Capture()
 
-	s.prompt.SetText("")
-	test.Type(s.prompt, "sea at night with boat and clouds")
-	test.Tap(s.show)
-	wait(t, done)
+	v.prompt.SetText("")
+	test.Type(v.prompt, "sea at night with boat and clouds")
+	test.Tap(v.show)
+	s.settle()
 
 	want, _ := world.RenderPrompt("sea at night with boat and clouds", 0)
-	if picture.Equal(s.samples.Image(0), before) || !picture.Equal(s.samples.Image(0), want.Image) {
+	if picture.Equal(v.samples.Image(0), before) || !picture.Equal(v.samples.Image(0), want.Image) {
 		t.Error("sample 0 was not replaced by the new prompt's image")
 	}
 	if picture.Equal(s.Window.Canvas().Capture(), shot) {
@@ -78,14 +98,14 @@ func TestTypingAPromptAndTappingShowChangesTheImages(t *testing.T) {
 }
 
 func TestUnknownWordShowsVocabularyAndKeepsImages(t *testing.T) {
-	s, done := newTestStudio(t)
-	s.Show()
-	wait(t, done)
-	before := s.samples.Image(0)
+	s, v := worldView(t)
+	v.Show()
+	s.settle()
+	before := v.samples.Image(0)
 
-	s.prompt.SetText("")
-	test.Type(s.prompt, "castle at noon")
-	test.Tap(s.show)
+	v.prompt.SetText("")
+	test.Type(v.prompt, "castle at noon")
+	test.Tap(v.show)
 
 	if !strings.Contains(s.status.Text, `"castle"`) || !strings.Contains(s.status.Text, world.VocabularyHelp()) {
 		t.Errorf("status %q does not name the word and the vocabulary", s.status.Text)
@@ -93,26 +113,26 @@ func TestUnknownWordShowsVocabularyAndKeepsImages(t *testing.T) {
 	if s.status.Importance != widget.DangerImportance {
 		t.Error("the error is not shown as an error")
 	}
-	if s.samples.Image(0) != before {
+	if v.samples.Image(0) != before {
 		t.Error("a bad prompt changed the images")
 	}
 }
 
 func TestSeedStepping(t *testing.T) {
-	s, done := newTestStudio(t)
-	s.seed.SetText("40")
-	s.step(sampleCount)
-	wait(t, done)
-	if s.seed.Text != "48" || s.samples.captions[0].Text != "seed 48" {
-		t.Errorf("seed entry %q, first caption %q; want 48", s.seed.Text, s.samples.captions[0].Text)
+	s, v := worldView(t)
+	v.seed.SetText("40")
+	v.step(sampleCount)
+	s.settle()
+	if v.seed.Text != "48" || v.samples.captions[0].Text != "seed 48" {
+		t.Errorf("seed entry %q, first caption %q; want 48", v.seed.Text, v.samples.captions[0].Text)
 	}
 	want, _ := world.RenderPrompt(DefaultPrompt, 55)
-	if !picture.Equal(s.samples.Image(7), want.Image) {
+	if !picture.Equal(v.samples.Image(7), want.Image) {
 		t.Error("last sample is not seed 55")
 	}
 
-	s.seed.SetText("forty")
-	test.Tap(s.show)
+	v.seed.SetText("forty")
+	test.Tap(v.show)
 	if !strings.Contains(s.status.Text, `seed "forty"`) {
 		t.Errorf("status %q does not report the bad seed", s.status.Text)
 	}

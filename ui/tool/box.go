@@ -26,7 +26,7 @@ func (Box) Name() string        { return "Box" }
 func (Box) Icon() fyne.Resource { return boxIcon }
 func (Box) Kind() string        { return "box" }
 func (Box) Help() string {
-	return "Drag from corner to corner for the box the sun should be in; tap for a 16 px box."
+	return "Drag corner to corner: the box for the sun; tap: a 16 px box."
 }
 
 func (b Box) Drag(e Editor, from, to Point) {

@@ -26,7 +26,7 @@ func (Points) Name() string        { return "Points A/B" }
 func (Points) Icon() fyne.Resource { return pointsIcon }
 func (Points) Kind() string        { return "point" }
 func (Points) Help() string {
-	return "Tap to place A (should be closer), then B; tap again or drag a point to move it."
+	return "Tap: A (the closer one), then B; tap again or drag a point to move it."
 }
 
 func (p Points) Drag(e Editor, from, to Point) {

@@ -25,7 +25,7 @@ func (Reference) Name() string        { return "Line weight" }
 func (Reference) Icon() fyne.Resource { return referenceIcon }
 func (Reference) Kind() string        { return "segment" }
 func (Reference) Help() string {
-	return "Drag along a row for a reference line as thick as the width; tap for a 20 px one."
+	return "Drag along a row: a line as thick as Line width; tap: a 20 px one."
 }
 
 func (r Reference) Drag(e Editor, from, to Point) {

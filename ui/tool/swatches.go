@@ -28,7 +28,7 @@ func (Swatches) Name() string        { return "Palette" }
 func (Swatches) Icon() fyne.Resource { return swatchesIcon }
 func (Swatches) Kind() string        { return "swatches" }
 func (Swatches) Help() string {
-	return "Tap the image to add the colour to the palette strip; tap a swatch to remove it."
+	return "Tap: add the colour to the strip; tap a swatch: remove it."
 }
 
 func (sw Swatches) Drag(e Editor, _, to Point) {

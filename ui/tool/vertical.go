@@ -18,7 +18,7 @@ func (Vertical) Name() string        { return "Vertical" }
 func (Vertical) Icon() fyne.Resource { return verticalIcon }
 func (Vertical) Kind() string        { return "vline" }
 func (Vertical) Help() string {
-	return "Tap or drag: a vertical line at the column you release on (no judge measures it)."
+	return "Tap or drag: a vertical line where you release (no judge checks it)."
 }
 
 func (v Vertical) Drag(e Editor, _, to Point) {

@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// previewSide is the on-screen side of the preview images (64 px at 2x).
+const previewSide = 128
+
+// runPanel shows a teaching run: Teach and Stop, the progress bar with the
+// loss and the rater's probability, the live preview (one seed without and
+// with the adapter), and at the end the results.
+type runPanel struct {
+	teach, stop *widget.Button
+	bar         *widget.ProgressBar
+	stats       *widget.Label
+	base        *canvas.Image
+	adapted     *canvas.Image
+	caption     *widget.Label
+	results     *resultsView
+	object      fyne.CanvasObject
+}
+
+func newRunPanel(teach, stop func(), results *resultsView) *runPanel {
+	p := &runPanel{bar: widget.NewProgressBar(), stats: widget.NewLabel("Not started."), caption: widget.NewLabel(""),
+		base: pixelImage(previewSide), adapted: pixelImage(previewSide), results: results}
+	p.teach = widget.NewButtonWithIcon("Teach", theme.MediaPlayIcon(), teach)
+	p.teach.Importance = widget.HighImportance
+	p.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), stop)
+	p.stop.Disable()
+	p.stats.Wrapping = fyne.TextWrapWord
+	p.caption.SizeName = theme.SizeNameCaptionText
+	p.caption.Alignment = fyne.TextAlignCenter
+	preview := container.NewHBox(captioned(p.base, "before (no adapter)"), captioned(p.adapted, "after (with the adapter)"))
+	p.object = container.NewVBox(
+		container.NewGridWithColumns(2, p.teach, p.stop),
+		p.bar, p.stats,
+		container.NewCenter(preview), p.caption,
+		results.object,
+	)
+	return p
+}
+
+// captioned is an image over its caption.
+func captioned(img *canvas.Image, caption string) fyne.CanvasObject {
+	l := widget.NewLabel(caption)
+	l.Alignment = fyne.TextAlignCenter
+	l.SizeName = theme.SizeNameCaptionText
+	return container.NewVBox(img, l)
+}
+
+// pixelImage is an empty image shown side x side, scaled pixel by pixel.
+func pixelImage(side float32) *canvas.Image {
+	img := canvas.NewImageFromImage(nil)
+	img.ScaleMode = canvas.ImageScalePixels
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSquareSize(side))
+	return img
+}
+
+// Start resets the panel for a run of steps.
+func (p *runPanel) Start(steps int) {
+	p.stop.Enable()
+	p.bar.Max, p.bar.Value = float64(steps), 0
+	p.bar.Refresh()
+	p.stats.SetText(fmt.Sprintf("Starting: %d steps …", steps))
+	p.results.Clear()
+}
+
+// Progress shows a step, and the preview when it has one.
+func (p *runPanel) Progress(pr Progress) {
+	p.bar.Max = float64(pr.Steps)
+	p.bar.SetValue(float64(pr.Step))
+	p.stats.SetText(fmt.Sprintf("step %d of %d · loss %.3f · rater p %.2f · %.1f steps/s · %s left",
+		pr.Step, pr.Steps, pr.Loss, pr.Prob, pr.StepsPerSec, pr.ETA.Round(time.Second)))
+	if pr.Base != nil && pr.Adapted != nil {
+		p.base.Image, p.adapted.Image = pr.Base, pr.Adapted
+		p.base.Refresh()
+		p.adapted.Refresh()
+		p.caption.SetText(fmt.Sprintf("first evaluation seed, at step %d", pr.Step))
+	}
+}
+
+// Stopping says that Stop was pressed.
+func (p *runPanel) Stopping() {
+	p.stop.Disable()
+	p.stats.SetText(p.stats.Text + "\nStopping: evaluating the adapter so far …")
+}
+
+// Finish ends a run: Stop is off again and the stats say how it ended.
+func (p *runPanel) Finish(res *Result, err error) {
+	p.stop.Disable()
+	switch {
+	case res == nil && err != nil:
+		p.stats.SetText("Failed: " + err.Error())
+	case res != nil && res.Stopped:
+		p.stats.SetText(fmt.Sprintf("Stopped after %d of %d steps.", res.StepsDone, res.Steps))
+	case res != nil:
+		p.bar.SetValue(p.bar.Max)
+		p.stats.SetText(fmt.Sprintf("Done: %d steps.", res.StepsDone))
+	}
+}

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"dualprocess/training/world"
+)
+
+// taskForm is the text of a teaching task: its name, the generator's
+// prompts, the questions with the answers wanted, and the training steps
+// and learning rate. Fields it does not show keep their loaded values.
+type taskForm struct {
+	name        *widget.Entry
+	description *widget.Entry
+	prompts     *widget.Entry
+	questions   *questionRows
+	steps       *widget.Entry
+	rate        *widget.Entry
+	object      fyne.CanvasObject
+
+	loaded TaskSpec
+}
+
+func newTaskForm(answers []string) *taskForm {
+	f := &taskForm{name: widget.NewEntry(), description: widget.NewMultiLineEntry(), prompts: widget.NewMultiLineEntry(),
+		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry()}
+	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
+	f.description.SetPlaceHolder("what it teaches (optional)")
+	f.description.Wrapping = fyne.TextWrapWord
+	f.description.SetMinRowsVisible(2)
+	f.prompts.SetPlaceHolder("one prompt per line, e.g.\nmountains at noon\nlake at dawn with trees")
+	f.prompts.SetMinRowsVisible(3)
+	f.prompts.Wrapping = fyne.TextWrapOff
+	training := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Steps"), f.steps, widget.NewLabel("Learning rate"), f.rate)
+	f.object = container.NewVBox(
+		container.New(layout.NewFormLayout(), widget.NewLabel("Name"), f.name, widget.NewLabel("About"), f.description),
+		heading("Prompts"), f.prompts,
+		heading("Questions and the answers wanted"), f.questions.object,
+		heading("Training"), training,
+	)
+	return f
+}
+
+func heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.TextStyle.Bold = true
+	return l
+}
+
+// Load fills the form from a task.
+func (f *taskForm) Load(t TaskSpec) {
+	f.loaded = t
+	f.name.SetText(t.Name)
+	f.description.SetText(t.Description)
+	f.prompts.SetText(strings.Join(t.Prompts, "\n"))
+	f.questions.Set(t.Questions)
+	f.steps.SetText(strconv.Itoa(t.Train.Steps))
+	f.rate.SetText(strconv.FormatFloat(t.Train.LearningRate, 'g', -1, 64))
+}
+
+// Prompts are the non-empty lines of the prompts entry.
+func (f *taskForm) Prompts() []string {
+	var ps []string
+	for _, line := range strings.Split(f.prompts.Text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			ps = append(ps, line)
+		}
+	}
+	return ps
+}
+
+// Spec is the task as the form has it, over the loaded task; the first
+// problem found is an error that names the field.
+func (f *taskForm) Spec() (TaskSpec, error) {
+	t := f.loaded
+	t.Name = strings.TrimSpace(f.name.Text)
+	if t.Name == "" {
+		return t, fmt.Errorf("name: give the task a name")
+	}
+	t.Description = strings.TrimSpace(f.description.Text)
+	t.Prompts = f.Prompts()
+	if len(t.Prompts) == 0 {
+		return t, fmt.Errorf("prompts: give at least one prompt, e.g. %q", DefaultPrompt)
+	}
+	for i, p := range t.Prompts {
+		if _, err := world.ParsePrompt(p); err != nil {
+			return t, fmt.Errorf("prompt %d: %w", i+1, err)
+		}
+	}
+	qas, err := f.questions.QAs()
+	if err != nil {
+		return t, err
+	}
+	t.Questions = qas
+	steps, err := strconv.Atoi(strings.TrimSpace(f.steps.Text))
+	if err != nil || steps < 1 {
+		return t, fmt.Errorf("steps %q: want a whole number of at least 1", f.steps.Text)
+	}
+	rate, err := strconv.ParseFloat(strings.TrimSpace(f.rate.Text), 64)
+	if err != nil || rate <= 0 || rate > 1 {
+		return t, fmt.Errorf("learning rate %q: want a number above 0, at most 1, e.g. 0.002", f.rate.Text)
+	}
+	t.Train.Steps, t.Train.LearningRate = steps, rate
+	return t, nil
+}

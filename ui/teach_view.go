@@ -1,0 +1,345 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dualprocess/picture"
+	"dualprocess/training/visual"
+	"dualprocess/training/world"
+)
+
+// newTaskOption is the task picker's entry for starting from scratch.
+const newTaskOption = "New task"
+
+// teachView is the Teach tab: a task (built in, from a file, or new), its
+// visual prompt drawn with the tools, and a teaching run with its live
+// progress and results.
+type teachView struct {
+	backend  Backend
+	window   fyne.Window
+	host     host
+	generate *generateView
+	showTab  func() // brings the Generate tab forward
+
+	choose  *widget.Select
+	form    *taskForm
+	visual  *visualEditor
+	run     *runPanel
+	content fyne.CanvasObject
+
+	cancel   context.CancelFunc // set while a run goes
+	runs     sync.WaitGroup
+	dirs     []string // run directories, removed by Close
+	result   *Result
+	backdrop struct {
+		prompt string
+		id     int
+	}
+	finished func() // called on the UI thread when a run has ended (tests)
+}
+
+func newTeachView(b Backend, w fyne.Window, h host, generate *generateView, showGenerate func()) *teachView {
+	v := &teachView{backend: b, window: w, host: h, generate: generate, showTab: showGenerate,
+		form: newTaskForm(b.Answers()), visual: newVisualEditor(w)}
+	v.visual.onDraw = v.form.questions.Suggest
+	v.form.prompts.OnChanged = func(string) { v.refreshBackdrop() }
+	v.run = newRunPanel(v.Teach, v.Stop, newResultsView(v.saveAdapter, v.useAdapter))
+
+	v.choose = widget.NewSelect(append([]string{newTaskOption}, b.Tasks()...), v.pick)
+	v.choose.PlaceHolder = "(from a file)"
+	open := widget.NewButtonWithIcon("Open task…", theme.FolderOpenIcon(), v.openTask)
+	save := widget.NewButtonWithIcon("Save task…", theme.DocumentSaveIcon(), v.saveTask)
+	taskBar := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Task"), nil, v.choose),
+		container.NewGridWithColumns(2, open, save))
+
+	left := widget.NewCard("Task", "", container.NewBorder(taskBar, nil, nil, nil, container.NewVScroll(v.form.object)))
+	middle := widget.NewCard("Visual prompt", "", container.NewVScroll(v.visual.object))
+	right := widget.NewCard("Teach", "", container.NewVScroll(v.run.object))
+	inner := container.NewHSplit(middle, right)
+	inner.Offset = 0.45
+	outer := container.NewHSplit(left, inner)
+	outer.Offset = 0.33
+	v.content = outer
+
+	start := newTaskOption
+	if tasks := b.Tasks(); len(tasks) > 0 {
+		start = tasks[0]
+	}
+	v.choose.SetSelected(start)
+	return v
+}
+
+// pick loads a built-in task, or an empty one.
+func (v *teachView) pick(name string) {
+	if name == "" { // cleared: a task from a file is loaded instead
+		return
+	}
+	if name == newTaskOption {
+		name = ""
+	}
+	t, err := v.backend.Task(name)
+	if err != nil {
+		v.host.fail(err)
+		return
+	}
+	v.Load(t)
+}
+
+// Load puts a task in the form and the visual editor.
+func (v *teachView) Load(t TaskSpec) {
+	var img image.Image
+	if t.Visual.Image != "" {
+		var err error
+		if img, err = picture.ReadImage(t.Visual.Image); err != nil {
+			v.host.fail(fmt.Errorf("visual prompt image: %w", err))
+		}
+	}
+	v.form.Load(t)
+	v.visual.Load(img, t)
+	v.refreshBackdrop()
+}
+
+// Spec is the task as the window has it, or the first problem.
+func (v *teachView) Spec() (TaskSpec, error) {
+	t, err := v.form.Spec()
+	if err != nil {
+		return t, err
+	}
+	t.Visual.Strokes = v.visual.pad.Strokes()
+	t.Visual.Mode = v.visual.pad.Mode()
+	t.Judge = v.visual.judge
+	if t.Judge.Kind == "" {
+		return t, errors.New("judge: none yet; draw a horizon, line weight, points A/B, box or palette so the judge knows what to check")
+	}
+	return t, nil
+}
+
+// Teach starts a run in the background; while one runs it is refused.
+func (v *teachView) Teach() {
+	if v.cancel != nil {
+		v.host.fail(errors.New("a teaching run is already going: wait for it to finish, or press Stop"))
+		return
+	}
+	spec, err := v.Spec()
+	if err != nil {
+		v.host.fail(err)
+		return
+	}
+	dir, err := os.MkdirTemp("", "dualprocess-run-*")
+	if err != nil {
+		v.host.fail(err)
+		return
+	}
+	v.dirs = append(v.dirs, dir)
+	overlay := v.overlay()
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	v.result = nil
+	v.run.Start(spec.Train.Steps)
+	v.host.say(fmt.Sprintf("Teaching %s: %d steps …", spec.Name, spec.Train.Steps))
+	v.runs.Add(1)
+	go func() {
+		defer v.runs.Done()
+		res, err := v.backend.Teach(ctx, spec, dir, func(p Progress) { fyne.Do(func() { v.run.Progress(p) }) })
+		fyne.Do(func() { v.finish(spec, res, err, overlay) })
+	}()
+}
+
+// overlay is the visual prompt as the rater sees it, or nil.
+func (v *teachView) overlay() *visual.Overlay {
+	d, err := v.visual.pad.Drawing()
+	if err != nil || d == nil {
+		return nil
+	}
+	ov, _ := visual.NewOverlay(d, v.visual.pad.Mode())
+	return ov
+}
+
+func (v *teachView) finish(spec TaskSpec, res *Result, err error, ov *visual.Overlay) {
+	v.cancel()
+	v.cancel = nil
+	v.run.Finish(res, err)
+	if res != nil {
+		v.result = res
+		v.run.results.Set(res, describeTarget(spec.Judge), ov)
+	}
+	switch {
+	case res == nil:
+		v.host.fail(fmt.Errorf("teaching %s failed: %w", spec.Name, err))
+	case err != nil:
+		v.host.fail(fmt.Errorf("teaching %s ended early: %w; the results below are of the adapter so far", spec.Name, err))
+	case res.Stopped:
+		v.host.say(fmt.Sprintf("Stopped %s after %d of %d steps; the results below are of the adapter so far.",
+			spec.Name, res.StepsDone, res.Steps))
+	default:
+		v.host.say(fmt.Sprintf("Taught %s. %s Save the adapter to keep it.", spec.Name, summaryText(res)))
+	}
+	if v.finished != nil {
+		v.finished()
+	}
+}
+
+// Stop ends the run early; it still evaluates and shows its results.
+func (v *teachView) Stop() {
+	if v.cancel == nil {
+		v.host.say("Nothing to stop: no teaching run is going.")
+		return
+	}
+	v.run.Stopping()
+	v.host.say("Stopping: evaluating the adapter so far …")
+	v.cancel()
+}
+
+// Close stops a run, waits a little for it, and removes the run folders.
+func (v *teachView) Close() {
+	if v.cancel != nil {
+		v.cancel()
+	}
+	done := make(chan struct{})
+	go func() { v.runs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+	}
+	for _, d := range v.dirs {
+		os.RemoveAll(d)
+	}
+	v.dirs = nil
+}
+
+// refreshBackdrop draws the first prompt's first evaluation seed with the
+// base generator under the drawing, when the prompt changed.
+func (v *teachView) refreshBackdrop() {
+	ps := v.form.Prompts()
+	if len(ps) == 0 {
+		return
+	}
+	if _, err := world.ParsePrompt(ps[0]); err != nil || ps[0] == v.backdrop.prompt {
+		return
+	}
+	var seed int64
+	if s := v.form.loaded.Train.EvalSeeds; len(s) > 0 {
+		seed = s[0]
+	}
+	v.backdrop.prompt = ps[0]
+	v.backdrop.id++
+	id := v.backdrop.id
+	var imgs []image.Image
+	var err error
+	v.host.background(func() { imgs, err = v.backend.Generate(context.Background(), ps[0], []int64{seed}, nil) }, func() {
+		if id == v.backdrop.id && err == nil && len(imgs) == 1 {
+			v.visual.pad.SetBackdrop(imgs[0])
+		}
+	})
+}
+
+func (v *teachView) openTask() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		t, err := v.backend.Task(r.URI().Path())
+		if err != nil {
+			v.host.fail(err)
+			return
+		}
+		v.choose.ClearSelected()
+		v.Load(t)
+		v.host.say("Opened task " + r.URI().Path())
+	}, v.window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// saveTask checks the task, then asks where to write it.
+func (v *teachView) saveTask() {
+	spec, err := v.Spec()
+	if err != nil {
+		v.host.fail(err)
+		return
+	}
+	v.host.background(func() { err = v.backend.Check(spec) }, func() {
+		if err != nil {
+			v.host.fail(fmt.Errorf("task not saved: %w", err))
+			return
+		}
+		v.chooseSave(spec.Name+".json", func(path string) error { return v.SaveTask(spec, path) })
+	})
+}
+
+// SaveTask writes a task file atomically.
+func (v *teachView) SaveTask(spec TaskSpec, path string) error {
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, append(b, '\n'))
+}
+
+func (v *teachView) saveAdapter() {
+	if v.result == nil || v.result.Adapter == "" {
+		return
+	}
+	name := v.form.name.Text + ".safetensors"
+	v.chooseSave(name, func(path string) error { return v.SaveAdapter(path) })
+}
+
+// SaveAdapter copies the run's adapter to path atomically and adds it to
+// the Generate tab's list.
+func (v *teachView) SaveAdapter(path string) error {
+	if err := copyFileAtomic(path, v.result.Adapter); err != nil {
+		return err
+	}
+	v.generate.LoadAdapter(path)
+	return nil
+}
+
+// useAdapter applies the run's adapter in the Generate tab, with the
+// task's first prompt.
+func (v *teachView) useAdapter() {
+	if v.result == nil || v.result.Adapter == "" {
+		return
+	}
+	if ps := v.form.Prompts(); len(ps) > 0 {
+		v.generate.prompt.SetText(ps[0])
+	}
+	v.generate.LoadAdapter(v.result.Adapter)
+	v.showTab()
+}
+
+// chooseSave asks for a file name and calls write with its path; the
+// outcome goes to the status line.
+func (v *teachView) chooseSave(name string, write func(path string) error) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		w.Close() // written again atomically below
+		path := w.URI().Path()
+		if err := write(path); err != nil {
+			v.host.fail(err)
+			return
+		}
+		v.host.say("Saved " + filepath.Base(path) + " in " + filepath.Dir(path))
+	}, v.window)
+	d.SetFileName(name)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}

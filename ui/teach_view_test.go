@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// builtinTeach is the Teach tab on the fake's horizon-low task, with a
+// channel that receives when a run has ended.
+func builtinTeach(t *testing.T) (*Studio, *fakeBackend, chan struct{}) {
+	t.Helper()
+	s, b := newTestStudio(t)
+	s.tabs.SelectIndex(1)
+	done, hook := signal()
+	s.teach.finished = hook
+	return s, b, done
+}
+
+func waitStep(t *testing.T, stepped chan int, want int) {
+	t.Helper()
+	select {
+	case got := <-stepped:
+		if got != want {
+			t.Fatalf("step %d, want %d", got, want)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("step %d did not come within 30 s", want)
+	}
+}
+
+func TestTeachShowsProgressAndTheResult(t *testing.T) {
+	s, b, done := builtinTeach(t)
+	if s.teach.choose.Selected != "horizon-low" || s.teach.form.steps.Text != "6" {
+		t.Fatalf("the tab opens on %q with %q steps; want the first built-in task with its steps", s.teach.choose.Selected, s.teach.form.steps.Text)
+	}
+	s.teach.form.steps.SetText("4")
+	test.Tap(s.teach.run.teach)
+	wait(t, done)
+
+	taught := b.teachCalls()
+	if len(taught) != 1 {
+		t.Fatalf("%d runs, want 1", len(taught))
+	}
+	spec := taught[0]
+	if spec.Name != "horizon-low" || spec.Train.Steps != 4 || spec.Train.LearningRate != 0.002 ||
+		len(spec.Visual.Strokes) != 1 || spec.Judge.Kind != "horizon" || len(spec.Questions) != 1 {
+		t.Errorf("taught %+v; want horizon-low with 4 steps, its line, judge and question", spec)
+	}
+	run := s.teach.run
+	if run.bar.Value != 4 || !strings.Contains(run.stats.Text, "Done: 4 steps") {
+		t.Errorf("progress %v, stats %q; want the run done", run.bar.Value, run.stats.Text)
+	}
+	if run.base.Image == nil || run.adapted.Image == nil {
+		t.Error("no preview was shown")
+	}
+	if !run.results.object.Visible() || len(run.results.grid.Objects) != 2 ||
+		!strings.Contains(run.results.summary.Text, "0 of 2 seeds before (0%), 2 after (100%)") {
+		t.Errorf("results %q with %d cells; want both seeds and the success rates", run.results.summary.Text, len(run.results.grid.Objects))
+	}
+	if !strings.Contains(s.status.Text, "Taught horizon-low") || s.status.Importance == widget.DangerImportance {
+		t.Errorf("status %q", s.status.Text)
+	}
+	if run.stop.Disabled() == false || run.results.save.Disabled() {
+		t.Error("after a run Stop should be off and Save adapter on")
+	}
+}
+
+func TestStopEndsTheRunAndShowsTheAdapterSoFar(t *testing.T) {
+	s, b, done := builtinTeach(t)
+	b.gate, b.stepped = make(chan struct{}), make(chan int, 16)
+	s.teach.form.steps.SetText("10")
+	test.Tap(s.teach.run.teach)
+	b.gate <- struct{}{}
+	waitStep(t, b.stepped, 1)
+	if s.teach.run.stop.Disabled() {
+		t.Fatal("Stop is off while a run goes")
+	}
+	test.Tap(s.teach.run.stop)
+	wait(t, done)
+
+	if r := s.teach.result; r == nil || !r.Stopped || r.StepsDone != 1 {
+		t.Fatalf("result %+v, want stopped after step 1", r)
+	}
+	if !strings.Contains(s.teach.run.stats.Text, "Stopped after 1 of 10 steps") || !strings.Contains(s.status.Text, "Stopped horizon-low") {
+		t.Errorf("stats %q status %q", s.teach.run.stats.Text, s.status.Text)
+	}
+	if !s.teach.run.results.object.Visible() {
+		t.Error("a stopped run shows no results")
+	}
+}
+
+func TestASecondTeachWhileOneRunsIsRefused(t *testing.T) {
+	s, b, done := builtinTeach(t)
+	b.gate, b.stepped = make(chan struct{}), make(chan int, 16)
+	test.Tap(s.teach.run.teach)
+	test.Tap(s.teach.run.teach)
+	if !strings.Contains(s.status.Text, "already going") || s.status.Importance != widget.DangerImportance {
+		t.Errorf("status %q; want the second Teach refused", s.status.Text)
+	}
+	test.Tap(s.teach.run.stop)
+	wait(t, done)
+	if n := len(b.teachCalls()); n != 1 {
+		t.Errorf("%d runs started, want 1", n)
+	}
+	b.mu.Lock()
+	b.gate = nil
+	b.mu.Unlock()
+	test.Tap(s.teach.run.teach) // allowed again once it has ended
+	wait(t, done)
+	if n := len(b.teachCalls()); n != 2 {
+		t.Errorf("%d runs started, want 2", n)
+	}
+}
+
+func TestTeachErrorsAreShown(t *testing.T) {
+	s, b, done := builtinTeach(t)
+	b.teachErr = errBoom
+	test.Tap(s.teach.run.teach)
+	wait(t, done)
+	if !strings.Contains(s.status.Text, `"castle"`) || s.status.Importance != widget.DangerImportance {
+		t.Errorf("status %q; want the backend's error", s.status.Text)
+	}
+	if s.teach.cancel != nil {
+		t.Error("a failed run still counts as running")
+	}
+
+	for _, c := range []struct {
+		edit func()
+		want string
+	}{
+		{func() { s.teach.form.prompts.SetText("castle at noon") }, `prompt 1: unknown word(s) "castle"`},
+		{func() { s.teach.form.steps.SetText("many") }, `steps "many"`},
+		{func() { s.teach.form.questions.Set(nil) }, "ask at least one question"},
+		{func() { s.teach.visual.pad.Clear() }, "judge: none yet"},
+	} {
+		s.teach.choose.SetSelected("sky-orange-noon")
+		s.teach.choose.SetSelected("horizon-low")
+		s.settle()
+		c.edit()
+		test.Tap(s.teach.run.teach)
+		if !strings.Contains(s.status.Text, c.want) {
+			t.Errorf("status %q, want %q", s.status.Text, c.want)
+		}
+	}
+	if n := len(b.teachCalls()); n != 1 {
+		t.Errorf("%d runs started; bad forms must not start one", n)
+	}
+}
+
+func TestSaveAdapterCopiesItAndAddsItToGenerate(t *testing.T) {
+	s, _, done := builtinTeach(t)
+	test.Tap(s.teach.run.teach)
+	wait(t, done)
+	path := filepath.Join(t.TempDir(), "horizon.safetensors")
+	if err := s.teach.SaveAdapter(path); err != nil {
+		t.Fatal(err)
+	}
+	s.settle()
+	if b, err := os.ReadFile(path); err != nil || string(b) != adapterContent {
+		t.Errorf("saved adapter %q, %v", b, err)
+	}
+	if rows := s.generate.adapters.rows; len(rows) != 1 || rows[0].info.Path != path {
+		t.Errorf("the Generate tab lists %d adapters, want the saved one", len(rows))
+	}
+	s.Close()
+	if _, err := os.Stat(s.teach.result.Dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the run folder is still there after Close: %v", err)
+	}
+}
+
+func TestSavedTaskOpensAsItWasDrawn(t *testing.T) {
+	s, b, _ := builtinTeach(t)
+	s.teach.choose.SetSelected(newTaskOption)
+	s.teach.form.name.SetText("sun-left")
+	s.teach.form.prompts.SetText("hills at noon\nsea at dawn with boat")
+	s.settle()
+	test.Tap(s.teach.visual.tools[boxTool()])
+	dragPad(s.teach.visual.pad, 0.05, 0.05, 0.4, 0.35)
+	spec, err := s.teach.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sun-left.json")
+	if err := s.teach.SaveTask(spec, path); err != nil {
+		t.Fatal(err)
+	}
+	var file map[string]any
+	raw, _ := os.ReadFile(path)
+	if err := json.Unmarshal(raw, &file); err != nil || file["visual_prompt"] == nil || file["judge"] == nil {
+		t.Fatalf("task file %s (%v)", raw, err)
+	}
+
+	s.teach.choose.SetSelected("horizon-low")
+	opened, err := b.Task(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.teach.Load(opened)
+	s.settle()
+	again, err := s.teach.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := json.Marshal(spec)
+	c, _ := json.Marshal(again)
+	if string(a) != string(c) {
+		t.Errorf("opened task\n%s\ndiffers from the saved one\n%s", c, a)
+	}
+}

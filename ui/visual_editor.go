@@ -1,0 +1,191 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"dualprocess/training/judge"
+	"dualprocess/training/visual"
+	"dualprocess/ui/tool"
+)
+
+// visualEditor is the visual prompt: the tools, the sketchpad, the line
+// width, the palette colour, the overlay mode, and the judge the drawing
+// implies.
+type visualEditor struct {
+	pad        *Sketchpad
+	tools      map[tool.Tool]*widget.Button
+	help       *widget.Label
+	width      *widget.Slider
+	colour     *canvas.Rectangle
+	mode       *widget.RadioGroup
+	judgeLabel *widget.Label
+	object     fyne.CanvasObject
+
+	judge         judge.Target // the task's judge; Kind "" for none
+	loadedStrokes []visual.Stroke
+	loadedJudge   judge.Target
+
+	onDraw func(tool.Tool) // after the user drew with a tool
+}
+
+func newVisualEditor(w fyne.Window) *visualEditor {
+	v := &visualEditor{pad: NewSketchpad(), tools: map[tool.Tool]*widget.Button{}, help: widget.NewLabel(""),
+		judgeLabel: widget.NewLabel("")}
+	v.help.Wrapping = fyne.TextWrapWord
+	v.help.SizeName = theme.SizeNameCaptionText
+	v.judgeLabel.Wrapping = fyne.TextWrapWord
+	v.pad.OnChanged = v.drawn
+
+	bar := container.NewGridWithColumns(3)
+	for _, t := range tool.All() {
+		b := widget.NewButtonWithIcon(t.Name(), t.Icon(), func() { v.SetTool(t) })
+		b.Alignment = widget.ButtonAlignLeading
+		v.tools[t] = b
+		bar.Add(b)
+	}
+
+	widthValue := widget.NewLabel("")
+	v.width = widget.NewSlider(0.5, 6)
+	v.width.Step = 0.25
+	v.width.OnChanged = func(px float64) {
+		v.pad.SetWidth(px)
+		widthValue.SetText(fmt.Sprintf("%.2f px", px))
+	}
+	v.width.SetValue(1.5)
+
+	v.colour = canvas.NewRectangle(v.pad.Colour())
+	v.colour.SetMinSize(fyne.NewSquareSize(20))
+	v.colour.CornerRadius = 3
+	pick := widget.NewButton("Colour…", func() {
+		d := dialog.NewColorPicker("Palette colour", "The colour a tap adds to the palette strip", v.SetColour, w)
+		d.Advanced = true
+		d.Show()
+	})
+
+	v.mode = widget.NewRadioGroup([]string{string(visual.Solid), string(visual.Transparent)}, func(m string) {
+		if m == "" { // a radio group can be unset by a second tap
+			v.mode.SetSelected(string(v.pad.Mode()))
+			return
+		}
+		v.pad.SetMode(visual.Mode(m))
+	})
+	v.mode.Horizontal = true
+	v.mode.SetSelected(string(visual.Solid))
+
+	undo := widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), v.pad.Undo)
+	clear := widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), v.pad.Clear)
+	options := container.New(layout.NewFormLayout(),
+		widget.NewLabel("Line width"), container.NewBorder(nil, nil, nil, widthValue, v.width),
+		widget.NewLabel("Palette"), container.NewHBox(container.NewCenter(v.colour), pick),
+		widget.NewLabel("Overlay"), v.mode,
+	)
+	v.object = container.NewVBox(bar, v.help, container.NewCenter(v.pad),
+		container.NewHBox(undo, clear), options, v.judgeLabel)
+	v.SetTool(tool.All()[0])
+	v.showJudge()
+	return v
+}
+
+// SetTool makes t the current tool and highlights its button.
+func (v *visualEditor) SetTool(t tool.Tool) {
+	v.pad.SetTool(t)
+	for bt, b := range v.tools {
+		b.Importance = widget.MediumImportance
+		if bt == t {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+	v.help.SetText(t.Help())
+}
+
+// SetColour sets the colour the palette tool adds.
+func (v *visualEditor) SetColour(c color.Color) {
+	v.pad.SetColour(c)
+	v.colour.FillColor = c
+	v.colour.Refresh()
+}
+
+// Load shows a task's visual prompt and takes its judge.
+func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
+	mode := spec.Visual.Mode
+	if mode == "" {
+		mode = visual.Solid
+	}
+	v.pad.Load(img, spec.Visual.Strokes, mode)
+	v.mode.SetSelected(string(mode))
+	v.loadedStrokes, v.loadedJudge, v.judge = slices.Clone(spec.Visual.Strokes), spec.Judge, spec.Judge
+	v.showJudge()
+}
+
+// drawn follows a change of the drawing: the judge is the one the strokes
+// imply, the task's own while the drawing is as loaded, or none.
+func (v *visualEditor) drawn(t tool.Tool) {
+	strokes := v.pad.Strokes()
+	if target, ok := tool.JudgeFor(strokes); ok {
+		v.judge = target
+	} else if slices.EqualFunc(strokes, v.loadedStrokes, sameStroke) {
+		v.judge = v.loadedJudge
+	} else {
+		v.judge = judge.Target{}
+	}
+	v.showJudge()
+	if t != nil && v.onDraw != nil {
+		v.onDraw(t)
+	}
+}
+
+func sameStroke(a, b visual.Stroke) bool {
+	return a.Tool == b.Tool && a.X == b.X && a.Y == b.Y && a.X1 == b.X1 && a.Y1 == b.Y1 &&
+		a.Width == b.Width && a.Label == b.Label && slices.Equal(a.Colors, b.Colors)
+}
+
+func (v *visualEditor) showJudge() {
+	if v.judge.Kind == "" {
+		v.judgeLabel.Importance = widget.WarningImportance
+		v.judgeLabel.SetText("Judge: none yet. Draw a horizon, line weight, points A/B, box or palette: " +
+			"the independent judge checks what the drawing asks for.")
+		return
+	}
+	v.judgeLabel.Importance = widget.MediumImportance
+	v.judgeLabel.SetText("Judge: " + describeTarget(v.judge))
+}
+
+// describeTarget says in words what the judge will check.
+func describeTarget(t judge.Target) string {
+	tol := func(def float64) float64 {
+		if t.Tolerance != 0 {
+			return t.Tolerance
+		}
+		return def
+	}
+	switch {
+	case t.Kind == "horizon" && t.Row != nil:
+		return fmt.Sprintf("the horizon within %g px of row %.3f", tol(judge.HorizonTolerance), *t.Row)
+	case t.Kind == "lineweight" && t.Width != nil:
+		return fmt.Sprintf("outlines %.2f px wide (± %g px)", *t.Width, tol(judge.LineWeightTolerance))
+	case t.Kind == "palette":
+		return fmt.Sprintf("the colours %s (mean ΔE ≤ %g)", strings.Join(t.Colors, " "), tol(judge.PaletteTolerance))
+	case t.Kind == "sky":
+		return "the sky colour " + strings.Join(t.Colors, " or ")
+	case t.Kind == "sun" && t.Box != nil:
+		return fmt.Sprintf("the sun inside the box %.2f,%.2f–%.2f,%.2f", t.Box[0], t.Box[1], t.Box[2], t.Box[3])
+	case t.Kind == "sun" && t.Point != nil:
+		return fmt.Sprintf("the sun at %.2f,%.2f", t.Point[0], t.Point[1])
+	case t.Kind == "depth" && len(t.Points) == 2:
+		return "point A closer than point B (depth model)"
+	}
+	return t.Kind
+}
