@@ -50,6 +50,7 @@ type teachView struct {
 		prompt string
 		id     int
 	}
+	loading  bool   // Load is filling the form
 	finished func() // called on the UI thread when a run has ended (tests)
 }
 
@@ -57,7 +58,11 @@ func newTeachView(b Backend, w fyne.Window, h host, generate *generateView, show
 	v := &teachView{backend: b, window: w, host: h, generate: generate, showTab: showGenerate,
 		form: newTaskForm(b.Answers()), visual: newVisualEditor(w)}
 	v.visual.onDraw = v.form.questions.Suggest
-	v.form.prompts.OnChanged = func(string) { v.refreshBackdrop() }
+	v.form.prompts.OnChanged = func(string) {
+		if !v.loading {
+			v.refreshBackdrop()
+		}
+	}
 	v.run = newRunPanel(v.Teach, v.Stop, newResultsView(v.saveAdapter, v.useAdapter))
 
 	v.choose = widget.NewSelect(append([]string{newTaskOption}, b.Tasks()...), v.pick)
@@ -109,9 +114,11 @@ func (v *teachView) Load(t TaskSpec) {
 			v.host.fail(fmt.Errorf("visual prompt image: %w", err))
 		}
 	}
+	v.loading = true
 	v.form.Load(t)
 	v.visual.Load(img, t)
-	v.refreshBackdrop()
+	v.loading = false
+	v.refreshBackdrop() // starts background work: the last thing to do
 }
 
 // Spec is the task as the window has it, or the first problem.
