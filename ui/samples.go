@@ -36,7 +36,7 @@ func NewSamples(n, cols int) *Samples {
 		caption.SizeName = theme.SizeNameCaptionText
 		s.images = append(s.images, img)
 		s.captions = append(s.captions, caption)
-		s.grid.Add(container.NewBorder(nil, caption, nil, nil, img))
+		s.grid.Add(container.New(captionedLayout{}, img, caption))
 	}
 	s.ExtendBaseWidget(s)
 	return s
@@ -65,4 +65,24 @@ func (s *Samples) Image(i int) image.Image { return s.images[i].Image }
 // CreateRenderer is part of fyne.Widget.
 func (s *Samples) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(s.grid)
+}
+
+// captionedLayout puts the first object, an image, in the largest square
+// that leaves room for the second, its caption, right under it; both are
+// centred.
+type captionedLayout struct{}
+
+func (captionedLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	img, caption := objs[0], objs[1]
+	ch := caption.MinSize().Height
+	side := max(0, min(size.Width, size.Height-ch))
+	img.Resize(fyne.NewSquareSize(side))
+	img.Move(fyne.NewPos((size.Width-side)/2, 0))
+	caption.Resize(fyne.NewSize(size.Width, ch))
+	caption.Move(fyne.NewPos(0, side))
+}
+
+func (captionedLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	img, caption := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(img.Width, caption.Width), img.Height+caption.Height)
 }
