@@ -24,6 +24,7 @@ type runPanel struct {
 	base        *canvas.Image
 	adapted     *canvas.Image
 	caption     *widget.Label
+	preview     fyne.CanvasObject // the images and their caption, hidden until the first preview
 	results     *resultsView
 	object      fyne.CanvasObject
 }
@@ -39,10 +40,11 @@ func newRunPanel(teach, stop func(), results *resultsView) *runPanel {
 	p.caption.SizeName = theme.SizeNameCaptionText
 	p.caption.Alignment = fyne.TextAlignCenter
 	preview := container.NewHBox(captioned(p.base, "before (no adapter)"), captioned(p.adapted, "after (with the adapter)"))
+	p.preview = container.NewVBox(container.NewCenter(preview), p.caption)
+	p.preview.Hide()
 	p.object = container.NewVBox(
 		container.NewGridWithColumns(2, p.teach, p.stop),
-		p.bar, p.stats,
-		container.NewCenter(preview), p.caption,
+		p.bar, p.stats, p.preview,
 		results.object,
 	)
 	return p
@@ -71,6 +73,7 @@ func (p *runPanel) Start(steps int) {
 	p.bar.Max, p.bar.Value = float64(steps), 0
 	p.bar.Refresh()
 	p.stats.SetText(fmt.Sprintf("Starting: %d steps …", steps))
+	p.preview.Hide()
 	p.results.Clear()
 }
 
@@ -85,6 +88,7 @@ func (p *runPanel) Progress(pr Progress) {
 		p.base.Refresh()
 		p.adapted.Refresh()
 		p.caption.SetText(fmt.Sprintf("first evaluation seed, at step %d", pr.Step))
+		p.preview.Show()
 	}
 }
 

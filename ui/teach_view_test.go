@@ -58,7 +58,7 @@ func TestTeachShowsProgressAndTheResult(t *testing.T) {
 	if run.bar.Value != 4 || !strings.Contains(run.stats.Text, "Done: 4 steps") {
 		t.Errorf("progress %v, stats %q; want the run done", run.bar.Value, run.stats.Text)
 	}
-	if run.base.Image == nil || run.adapted.Image == nil {
+	if run.base.Image == nil || run.adapted.Image == nil || !run.preview.Visible() {
 		t.Error("no preview was shown")
 	}
 	if !run.results.object.Visible() || len(run.results.grid.Objects) != 2 ||
