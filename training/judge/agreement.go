@@ -59,7 +59,7 @@ func Degrade(img image.Image, seed int64) image.Image {
 
 // Agree runs every judge against the truth of n renders.
 func Agree(first int64, n int, noisy bool) ([]Agreement, []Miss) {
-	names := append(slices.Clone(Kinds), "palette-mismatch")
+	names := []string{"horizon", "palette", "lineweight", "sun", "palette-mismatch"}
 	counts := make(map[string]*Agreement, len(names))
 	for _, k := range names {
 		counts[k] = &Agreement{Judge: k}
