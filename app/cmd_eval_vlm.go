@@ -1,0 +1,167 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"dualprocess/model"
+	"dualprocess/training/raterfit"
+	"dualprocess/training/vqa"
+)
+
+func init() {
+	register(command{
+		name: "eval-vlm",
+		summary: "Measure the rater's accuracy per question family on fresh held-out examples: renders and " +
+			"generator samples, clean and with Gaussian noise.",
+		args:  "[--n N] [--seed S] [--noise SIGMA] [--weights FILE] [--generator FILE|none] [--json]",
+		setup: setupEvalVLM,
+	})
+}
+
+// vlmEval is the JSON output of eval-vlm: one entry per data source and noise level.
+type vlmEval struct {
+	N       int             `json:"per_family"`
+	Seed    uint64          `json:"seed"`
+	Results []vlmEvalResult `json:"results"`
+	Skipped string          `json:"generator_skipped,omitempty"` // why there are no generator results
+}
+
+type vlmEvalResult struct {
+	Source    string                 `json:"source"` // renders or generator
+	Noise     float64                `json:"noise_sigma"`
+	Overall   float64                `json:"overall"`
+	Families  map[string]float64     `json:"families"`
+	Examples  int                    `json:"examples"`
+	Generated *raterfit.HeldOutStats `json:"generator_samples,omitempty"`
+}
+
+func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
+	n := fs.Int("n", 200, "examples per question family and source")
+	seed := fs.Uint64("seed", 1, "seed of the held-out examples (their scenes never occur in training)")
+	noise := fs.Float64("noise", 0.03, "sigma of the Gaussian noise of the noisy evaluation (0..1 units; 0 skips it)")
+	weights := fs.String("weights", "", "rater weights .safetensors (default: the built-in ones)")
+	genPath := fs.String("generator", "", "generator weights for the generator-sample evaluation (default: the built-in ones; none: skip)")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	return func(e env, args []string) error {
+		if err := noArgs(args); err != nil {
+			return err
+		}
+		if *n < 1 || *n > 100000 {
+			return usagef("--n %d: must be between 1 and 100000", *n)
+		}
+		if *noise < 0 || *noise > 0.5 {
+			return usagef("--noise %v: must be between 0 and 0.5", *noise)
+		}
+		r, err := loadRater(*weights)
+		if err != nil {
+			return err
+		}
+		scorer, err := r.NewScorer(32)
+		if err != nil {
+			return err
+		}
+		defer scorer.Close()
+		out := vlmEval{N: *n, Seed: *seed}
+		sources := []struct {
+			name  string
+			paint raterfit.Painter
+		}{{"renders", nil}}
+		if *genPath == "none" {
+			out.Skipped = "--generator none"
+		} else if gen, err := loadGenerator(*genPath); err != nil {
+			out.Skipped = err.Error()
+		} else {
+			s, err := gen.NewSampler(1)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			sources = append(sources, struct {
+				name  string
+				paint raterfit.Painter
+			}{"generator", raterfit.SamplerPainter(s)})
+		}
+		for _, src := range sources {
+			fmt.Fprintf(e.stderr, "eval-vlm: %d held-out %s examples per family...\n", *n, src.name)
+			exs, st, err := raterfit.HeldOut(e.ctx, *seed, *n, src.paint)
+			if err != nil {
+				return err
+			}
+			for _, sigma := range []float64{0, *noise} {
+				if sigma == 0 && len(out.Results) > 0 && out.Results[len(out.Results)-1].Source == src.name {
+					continue // --noise 0
+				}
+				acc, err := raterfit.Score(e.ctx, scorer, exs, sigma, *seed)
+				if err != nil {
+					return err
+				}
+				res := vlmEvalResult{Source: src.name, Noise: sigma, Overall: acc.Overall(), Families: map[string]float64{}, Examples: len(exs)}
+				for _, f := range acc.Families {
+					res.Families[f] = acc.Rate(f)
+				}
+				if src.paint != nil {
+					res.Generated = &st
+				}
+				out.Results = append(out.Results, res)
+			}
+		}
+		if *asJSON {
+			return printJSON(e, out)
+		}
+		return printVLMEval(e, out, r)
+	}
+}
+
+func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%-12s", "family")
+	for _, res := range ev.Results {
+		fmt.Fprintf(&sb, " %16s", fmt.Sprintf("%s%s", res.Source, noiseTag(res.Noise)))
+	}
+	sb.WriteString("\n")
+	if len(ev.Results) > 0 {
+		for _, f := range familiesOf(ev.Results[0]) {
+			fmt.Fprintf(&sb, "%-12s", f)
+			for _, res := range ev.Results {
+				fmt.Fprintf(&sb, " %15.1f%%", 100*res.Families[f])
+			}
+			sb.WriteString("\n")
+		}
+		fmt.Fprintf(&sb, "%-12s", "overall")
+		for _, res := range ev.Results {
+			fmt.Fprintf(&sb, " %15.1f%%", 100*res.Overall)
+		}
+		sb.WriteString("\n")
+	}
+	fmt.Fprintf(&sb, "%d examples per family and source, seed %d, rater of %d weights\n", ev.N, ev.Seed, r.NumParams())
+	for _, res := range ev.Results {
+		if res.Generated != nil && res.Noise == 0 {
+			fmt.Fprintf(&sb, "generator samples: %d used, %d skipped as too far (mean abs error > %.2f) from the render whose truth they would take\n",
+				res.Generated.Generated, res.Generated.Rejected, raterfit.MaxGeneratedError)
+		}
+	}
+	if ev.Skipped != "" {
+		fmt.Fprintf(&sb, "generator samples skipped: %s\n", ev.Skipped)
+	}
+	_, err := fmt.Fprint(e.stdout, sb.String())
+	return err
+}
+
+func noiseTag(sigma float64) string {
+	if sigma == 0 {
+		return ""
+	}
+	return fmt.Sprintf("+noise%.2g", sigma)
+}
+
+func familiesOf(res vlmEvalResult) []string {
+	var fs []string
+	for _, f := range vqa.Families() {
+		if _, ok := res.Families[f]; ok {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}

@@ -1,0 +1,80 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"dualprocess/training/raterfit"
+)
+
+func init() {
+	registerPretrain(pretrainTarget{
+		name: "vlm",
+		summary: "Train the rater (the built-in VLM) on questions about renders and generator samples, " +
+			"with augmentation and adversarial examples.",
+		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--generator FILE|none] [--log FILE]",
+		setup: setupPretrainVLM,
+	})
+}
+
+func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
+	def := raterfit.DefaultConfig()
+	out := fs.String("out", "", "weights file to write at the end, .safetensors (required)")
+	steps := fs.Int("steps", def.Steps, "optimisation steps (with --resume: the new total)")
+	seed := fs.Uint64("seed", def.Seed, "seed of the initial weights and of the training data")
+	resume := fs.String("resume", "", "continue the run saved in this checkpoint")
+	ckpt := fs.String("checkpoint", "", "checkpoint written every few hundred steps and on Ctrl-C (default: OUT with .ckpt before the extension)")
+	genPath := fs.String("generator", "", "generator weights whose samples join the training scenes (default: the built-in ones; none: renders only)")
+	logPath := fs.String("log", "", "also append the progress lines to this file")
+	return func(e env, args []string) error {
+		if err := noArgs(args); err != nil {
+			return err
+		}
+		if *out == "" {
+			return usagef("missing --out")
+		}
+		if *steps < 1 {
+			return usagef("--steps %d: must be positive", *steps)
+		}
+		if *ckpt == "" {
+			*ckpt = strings.TrimSuffix(*out, ".safetensors") + ".ckpt.safetensors"
+		}
+		var run *raterfit.Run
+		var err error
+		if *resume != "" {
+			if run, err = raterfit.LoadRun(*resume); err != nil {
+				return err
+			}
+			run.Config.Steps = *steps
+			if run.Step >= *steps {
+				return usagef("--steps %d: the checkpoint is already at step %d", *steps, run.Step)
+			}
+		} else {
+			cfg := def
+			cfg.Steps, cfg.Seed = *steps, *seed
+			if run, err = raterfit.NewRun(cfg); err != nil {
+				return err
+			}
+		}
+		log, closeLog, err := logTo(e, *logPath)
+		if err != nil {
+			return err
+		}
+		defer closeLog()
+		opt := raterfit.Options{Out: *out, Checkpoint: *ckpt, Log: log}
+		if *genPath != "none" {
+			gen, err := loadGenerator(*genPath)
+			if err != nil {
+				return fmt.Errorf("generator for training scenes (use --generator none to train on renders only): %w", err)
+			}
+			s, err := gen.NewSampler(1)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			opt.Paint = raterfit.SamplerPainter(s)
+		}
+		return run.Train(e.ctx, opt)
+	}
+}

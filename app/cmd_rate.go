@@ -1,0 +1,178 @@
+package app
+
+import (
+	"flag"
+	"fmt"
+	"image"
+	"slices"
+	"sort"
+	"strings"
+
+	"dualprocess/model"
+	"dualprocess/picture"
+	"dualprocess/training/raterfit"
+	"dualprocess/training/visual"
+
+	"github.com/disintegration/imaging"
+)
+
+func init() {
+	register(command{
+		name:    "rate",
+		summary: "Ask the rater (the built-in VLM) a question about an image, optionally with a visual prompt overlaid.",
+		args:    "--image FILE --question Q [--answer A] [--overlay FILE.png --mode solid|transparent] [--top K] [--weights FILE] [--json] | --words",
+		setup:   setupRate,
+	})
+}
+
+// rating is the JSON output of rate.
+type rating struct {
+	Question    string         `json:"question"`
+	Resized     bool           `json:"resized,omitempty"` // the image was not 64x64
+	Top         []answerChance `json:"top"`
+	Answer      string         `json:"answer,omitempty"`      // with --answer
+	Probability *float64       `json:"probability,omitempty"` // of --answer
+}
+
+type answerChance struct {
+	Answer      string  `json:"answer"`
+	Probability float64 `json:"probability"`
+}
+
+func setupRate(fs *flag.FlagSet) func(env, []string) error {
+	imgPath := fs.String("image", "", "image file, PNG, JPEG or GIF; other sizes than 64x64 are resized to 64x64 (required)")
+	question := fs.String("question", "", "question, e.g. \"Is the horizon at the red line? Answer with Yes or No.\" (required)")
+	answer := fs.String("answer", "", "also print this answer's probability")
+	overlay := fs.String("overlay", "", "visual prompt PNG drawn over the image: 64x64 or the image's size (then resized with it); "+
+		"transparent or white pixels leave the image visible")
+	mode := fs.String("mode", "solid", "overlay mode: solid (the drawing replaces the image) or transparent (50% blend)")
+	top := fs.Int("top", 3, "number of most probable answers to print")
+	weights := fs.String("weights", "", "rater weights .safetensors (default: the built-in ones)")
+	words := fs.Bool("words", false, "list the words the rater understands and its answers, then exit")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	return func(e env, args []string) error {
+		if err := noArgs(args); err != nil {
+			return err
+		}
+		r, err := loadRater(*weights)
+		if err != nil {
+			return err
+		}
+		if *words {
+			return printWords(e, r)
+		}
+		switch {
+		case *imgPath == "":
+			return usagef("missing --image")
+		case strings.TrimSpace(*question) == "":
+			return usagef("missing --question (run 'dualprocess rate --words' for the words it may use)")
+		case *top < 1:
+			return usagef("--top %d: must be at least 1", *top)
+		}
+		if _, err := r.Tokenizer().Encode(*question); err != nil {
+			return usagef("--question: %w", err)
+		}
+		if *answer != "" {
+			if _, err := r.AnswerIndex(*answer); err != nil {
+				return usagef("--answer: %w", err)
+			}
+		}
+		m, err := visual.ParseMode(*mode)
+		if err != nil {
+			return usagef("--mode: %w", err)
+		}
+		src, err := picture.ReadImage(*imgPath)
+		if err != nil {
+			return err
+		}
+		img, resized := raterImage(src)
+		var ov *visual.Overlay
+		if *overlay != "" {
+			if ov, err = readOverlay(*overlay, src.Bounds(), m); err != nil {
+				return err
+			}
+		}
+		res, err := rateOne(r, img, ov, *question)
+		if err != nil {
+			return err
+		}
+		res.Resized = resized
+		res.Top = res.Top[:min(*top, len(res.Top))]
+		if *answer != "" {
+			k, _ := r.AnswerIndex(*answer)
+			p := res.probs[k]
+			res.Answer, res.Probability = r.Answers[k], &p
+		}
+		if *asJSON {
+			return printJSON(e, res.rating)
+		}
+		return printRating(e, res.rating, src.Bounds())
+	}
+}
+
+type ratingResult struct {
+	rating
+	probs []float64
+}
+
+// rateOne asks r one question about a 64x64 image.
+func rateOne(r *model.Rater, img *image.RGBA, ov *visual.Overlay, question string) (ratingResult, error) {
+	s, err := r.NewScorer(1)
+	if err != nil {
+		return ratingResult{}, err
+	}
+	defer s.Close()
+	probs, err := s.Rate([][]float32{raterfit.Planes(img)}, []*visual.Overlay{ov}, []string{question})
+	if err != nil {
+		return ratingResult{}, err
+	}
+	res := ratingResult{rating: rating{Question: question}, probs: probs[0]}
+	for k, a := range r.Answers {
+		res.Top = append(res.Top, answerChance{a, probs[0][k]})
+	}
+	sort.SliceStable(res.Top, func(i, j int) bool { return res.Top[i].Probability > res.Top[j].Probability })
+	return res, nil
+}
+
+// readOverlay reads a visual prompt drawn at 64x64 or at the image's size
+// (then resized to 64x64 with a box filter, which keeps thin lines as
+// lighter lines rather than dropping them).
+func readOverlay(path string, imgSize image.Rectangle, m visual.Mode) (*visual.Overlay, error) {
+	d, err := picture.ReadImage(path)
+	if err != nil {
+		return nil, err
+	}
+	b := d.Bounds()
+	switch {
+	case b.Dx() == model.RaterSize && b.Dy() == model.RaterSize:
+	case b.Dx() == imgSize.Dx() && b.Dy() == imgSize.Dy():
+		d = imaging.Resize(d, model.RaterSize, model.RaterSize, imaging.Box)
+	default:
+		return nil, usagef("--overlay %s is %dx%d: draw it at 64x64 or at the image's size %dx%d",
+			path, b.Dx(), b.Dy(), imgSize.Dx(), imgSize.Dy())
+	}
+	return visual.NewOverlay(d, m)
+}
+
+func printRating(e env, res rating, size image.Rectangle) error {
+	var sb strings.Builder
+	if res.Resized {
+		fmt.Fprintf(&sb, "(image resized from %dx%d to 64x64)\n", size.Dx(), size.Dy())
+	}
+	for _, c := range res.Top {
+		fmt.Fprintf(&sb, "%-8s %.4f\n", c.Answer, c.Probability)
+	}
+	if res.Probability != nil {
+		fmt.Fprintf(&sb, "p(%s) = %.4f\n", res.Answer, *res.Probability)
+	}
+	_, err := fmt.Fprint(e.stdout, sb.String())
+	return err
+}
+
+func printWords(e env, r *model.Rater) error {
+	words := slices.Clone(r.Words)
+	slices.Sort(words)
+	_, err := fmt.Fprintf(e.stdout, "words (%d): %s\nanswers: %s\nquestions: at most %d words; case and punctuation are ignored\n",
+		len(words), strings.Join(words, " "), strings.Join(r.Answers, " "), r.Config.MaxWords)
+	return err
+}

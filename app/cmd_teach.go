@@ -1,0 +1,256 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dualprocess/assets"
+	"dualprocess/model"
+	"dualprocess/training/judge"
+	"dualprocess/training/teach"
+)
+
+func init() {
+	register(command{
+		name: "teach",
+		summary: "Teach the generator a control: train a LoRA adapter with the rater's answers, then grade " +
+			"before and after with the task's independent judge.",
+		args:  "(--task FILE|NAME | --all) --out DIR [--steps N] [--vanilla] [--json] [--generator FILE] [--rater FILE]",
+		setup: setupTeach,
+	})
+}
+
+// models are the networks teaching needs.
+type models struct {
+	gen   *model.Generator
+	rater *model.Rater
+}
+
+func loadModels(genPath, raterPath string) (*models, error) {
+	gen, err := loadGenerator(genPath)
+	if err != nil {
+		return nil, err
+	}
+	r, err := loadRaterWeights(raterPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadDepthJudge(); err != nil {
+		return nil, err
+	}
+	return &models{gen, r}, nil
+}
+
+// loadRaterWeights reads the rater at path, or the built-in one.
+func loadRaterWeights(path string) (*model.Rater, error) {
+	if path == "" {
+		return model.DecodeRater(assets.Rater, "built-in rater weights")
+	}
+	return model.LoadRater(path)
+}
+
+// loadDepthJudge sets the depth judge's model from the built-in weights.
+func loadDepthJudge() error {
+	if judge.Depth != nil {
+		return nil
+	}
+	d, err := model.DecodeDepthNet(assets.Depth, "built-in depth judge weights")
+	if err != nil {
+		return err
+	}
+	judge.Depth = d
+	return nil
+}
+
+// loadTask reads a task file, or a built-in task by name.
+func loadTask(name string) (*teach.Task, error) {
+	if _, err := os.Stat(name); err == nil {
+		return teach.LoadTask(name)
+	}
+	b, err := fs.ReadFile(assets.Tasks, "tasks/"+strings.TrimSuffix(name, ".json")+".json")
+	if err != nil {
+		return nil, fmt.Errorf("task %q: no such file, and no built-in task of that name (built-in: %s)", name, strings.Join(builtinTasks(), ", "))
+	}
+	return teach.ParseTask(b)
+}
+
+func builtinTasks() []string {
+	entries, _ := fs.ReadDir(assets.Tasks, "tasks")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".json"))
+	}
+	return names
+}
+
+func setupTeach(fs *flag.FlagSet) func(env, []string) error {
+	taskName := fs.String("task", "", "task file, or the name of a built-in task: "+strings.Join(builtinTasks(), ", "))
+	all := fs.Bool("all", false, "teach every built-in task, each into DIR/NAME, and print a table of the results")
+	out := fs.String("out", "", "directory for the adapter, report.json, grid.png and loss.png (required)")
+	steps := fs.Int("steps", 0, "optimisation steps (0: the task's)")
+	vanilla := fs.Bool("vanilla", false, "only rate the base generator's samples for the task (no training)")
+	asJSON := fs.Bool("json", false, "print the report as JSON instead of progress and a summary")
+	genPath := fs.String("generator", "", "generator weights (default: built in)")
+	raterPath := fs.String("rater", "", "rater weights (default: built in)")
+	return func(e env, args []string) error {
+		if err := noArgs(args); err != nil {
+			return err
+		}
+		if (*taskName == "") == !*all || *out == "" {
+			return usagef("want --out and one of --task or --all")
+		}
+		if *steps < 0 {
+			return usagef("--steps %d: must not be negative", *steps)
+		}
+		if *all {
+			m, err := loadModels(*genPath, *raterPath)
+			if err != nil {
+				return err
+			}
+			return teachAll(e, m, *out, *steps)
+		}
+		task, err := loadTask(*taskName)
+		if err != nil {
+			return usagef("%w", err)
+		}
+		if *steps > 0 {
+			task.Train.Steps = *steps
+			if err := task.Validate(); err != nil {
+				return usagef("%w", err)
+			}
+		}
+		m, err := loadModels(*genPath, *raterPath)
+		if err != nil {
+			return err
+		}
+		if err := checkQuestions(m.rater, task); err != nil {
+			return usagef("%w", err)
+		}
+		var rep *teach.Report
+		if *vanilla {
+			rep, err = teach.RateBase(e.ctx, task, m.gen, teach.NewFrozenRater(m.rater), *out)
+		} else {
+			rep, err = runWithProgress(e.ctx, task, m, *out, e.stderr, !*asJSON)
+		}
+		if rep != nil && *asJSON {
+			if jerr := printJSON(e, rep); jerr != nil {
+				return jerr
+			}
+		} else if rep != nil {
+			printSummary(e.stdout, rep, *out)
+		}
+		return err
+	}
+}
+
+// checkQuestions refuses questions with words the rater does not know,
+// before any work starts.
+func checkQuestions(r *model.Rater, task *teach.Task) error {
+	for i, qa := range task.Questions {
+		if _, err := r.Tokenizer().Encode(qa.Question); err != nil {
+			return fmt.Errorf("questions[%d]: %w", i, err)
+		}
+		if _, err := r.AnswerIndex(strings.ToLower(qa.Answer)); err != nil {
+			return fmt.Errorf("questions[%d].answer: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// runWithProgress teaches while drawing a progress bar on w (a terminal),
+// or writing a progress line every tenth of the run (a file or pipe).
+func runWithProgress(ctx context.Context, task *teach.Task, m *models, dir string, w io.Writer, bar bool) (*teach.Report, error) {
+	tty := isTerminal(w)
+	events := make(chan teach.Event, 64)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range events {
+			if !bar {
+				continue
+			}
+			switch ev.Kind {
+			case "progress":
+				const width = 30
+				n := width * ev.Step / ev.Steps
+				line := fmt.Sprintf("[%s%s] %d/%d  loss %.3f  p %.2f  %.1f steps/s  eta %s ", strings.Repeat("#", n),
+					strings.Repeat(".", width-n), ev.Step, ev.Steps, ev.Loss, ev.Prob, ev.StepsPerSec, ev.ETA.Round(time.Second))
+				if tty {
+					fmt.Fprint(w, "\r"+line)
+				} else if ev.Step%max(1, ev.Steps/10) == 0 || ev.Step == ev.Steps {
+					fmt.Fprintln(w, line)
+				}
+			case "error":
+				fmt.Fprintf(w, "\n%v\n", ev.Err)
+			}
+		}
+		if bar && tty {
+			fmt.Fprintln(w)
+		}
+	}()
+	rep, err := teach.Run(ctx, task, m.gen, teach.NewFrozenRater(m.rater), dir, events)
+	close(events)
+	<-done
+	return rep, err
+}
+
+func printSummary(w io.Writer, rep *teach.Report, dir string) {
+	fmt.Fprintf(w, "task %s: %d steps in %.1f s (%.1f steps/s), evaluation %.1f s\n", rep.Task, len(rep.Curve),
+		rep.TrainSeconds, rep.StepsPerSec, rep.EvalSeconds)
+	if rep.Stopped {
+		fmt.Fprintln(w, "stopped early")
+	}
+	b := rep.Before
+	fmt.Fprintf(w, "before: judge %d/%d passed (%.0f%%), rater probability %.2f\n", b.JudgePassed, b.Of, 100*b.JudgeSuccess, b.RaterProb)
+	if a := rep.After; a != nil {
+		fmt.Fprintf(w, "after:  judge %d/%d passed (%.0f%%), rater probability %.2f\n", a.JudgePassed, a.Of, 100*a.JudgeSuccess, a.RaterProb)
+	}
+	fmt.Fprintf(w, "outputs in %s\n", filepath.Clean(dir))
+}
+
+// teachAll teaches every built-in task and prints a Markdown table of the
+// judge's and the rater's success before and after.
+func teachAll(e env, m *models, dir string, steps int) error {
+	var rows []string
+	for _, name := range builtinTasks() {
+		task, err := loadTask(name)
+		if err != nil {
+			return err
+		}
+		if steps > 0 {
+			task.Train.Steps = steps
+		}
+		fmt.Fprintf(e.stderr, "== %s\n", name)
+		rep, err := runWithProgress(e.ctx, task, m, filepath.Join(dir, name), e.stderr, true)
+		if err != nil {
+			return fmt.Errorf("task %s: %w", name, err)
+		}
+		b, a := rep.Before, rep.After
+		rows = append(rows, fmt.Sprintf("| %s | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.2f | %.2f | %.0f s |", name, task.Judge.Kind,
+			b.JudgePassed, b.Of, 100*b.JudgeSuccess, a.JudgePassed, a.Of, 100*a.JudgeSuccess, b.RaterProb, a.RaterProb,
+			rep.TrainSeconds+rep.EvalSeconds))
+	}
+	fmt.Fprintln(e.stdout, "| task | judge | judge success before | judge success after | rater p before | rater p after | time |")
+	fmt.Fprintln(e.stdout, "|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		fmt.Fprintln(e.stdout, r)
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

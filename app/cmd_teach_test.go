@@ -1,0 +1,75 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dualprocess/training/teach"
+)
+
+func TestTeachWritesAllOutputs(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "teach", "--task", "horizon-low", "--steps", "4", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{teach.ReportFile, teach.AdapterFile, teach.GridFile, teach.CurveFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s missing: %v", f, err)
+		}
+	}
+	if !strings.Contains(out, "task horizon-low: 4 steps") || !strings.Contains(out, "after:  judge") {
+		t.Errorf("summary %q", out)
+	}
+	if !strings.Contains(stderr, "4/4") {
+		t.Errorf("no progress bar in %q", stderr)
+	}
+	// the adapter works with sample
+	png := filepath.Join(dir, "s.png")
+	if code, _, stderr := run(t, "sample", "--prompt", "hills", "--adapter", filepath.Join(dir, teach.AdapterFile)+"@1", "--out", png); code != 0 {
+		t.Errorf("sample with the taught adapter: exit %d: %s", code, stderr)
+	}
+}
+
+func TestTeachVanillaRatesWithoutTraining(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "teach", "--task", "sun-box", "--vanilla", "--json", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep teach.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Curve) != 0 || rep.After != nil || len(rep.Eval) != 16 || rep.Eval[0].Before.Judge.Kind != "sun" {
+		t.Errorf("vanilla report: %d steps, after %v, %d seeds", len(rep.Curve), rep.After, len(rep.Eval))
+	}
+	if _, err := os.Stat(filepath.Join(dir, teach.AdapterFile)); err == nil {
+		t.Error("vanilla mode wrote an adapter")
+	}
+}
+
+func TestTeachBadInput(t *testing.T) {
+	dir := t.TempDir()
+	task := filepath.Join(dir, "zebra.json")
+	os.WriteFile(task, []byte(`{"name": "z", "prompts": ["hills"], "questions": [{"question": "Is the zebra happy?", "answer": "yes"}],
+		"judge": {"kind": "horizon", "row": 0.5}}`), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--task", "horizon-low"}, "want --out"},
+		{[]string{"--task", "no-such-task", "--out", dir}, "no built-in task of that name"},
+		{[]string{"--task", task, "--out", dir}, `"zebra"`},
+		{[]string{"--task", "horizon-low", "--all", "--out", dir}, "one of --task or --all"},
+		{[]string{"--task", "horizon-low", "--steps", "-2", "--out", dir}, "must not be negative"},
+	} {
+		code, _, stderr := run(t, append([]string{"teach"}, c.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+}

@@ -1,0 +1,354 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"dualprocess/training/visual"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// RaterSize is the side of the images the rater reads.
+const RaterSize = 64
+
+// RaterOptions says how to build the rater into a graph.
+type RaterOptions struct {
+	Batch int
+	// Image is the (Batch, 3, 64, 64) image node to rate, RGB in [0, 1]:
+	// e.g. the generator's Net.Image, so a loss on the answer backpropagates
+	// into the generator. Nil: Build makes an input node (set it with SetImages).
+	Image *G.Node
+	// Train makes the rater's weights trainable parameters (pretraining).
+	// Otherwise they are bound as frozen inputs: no gradient is computed
+	// for them and only the image (and what made it) gets gradients.
+	Train bool
+	Name  string // prefix of the node names; needed to build twice into one graph (default "rater")
+}
+
+// RaterNet is the rater built into a graph. Before each run set the
+// overlays, questions and answers (and the images if Build made the input).
+type RaterNet struct {
+	Image  *G.Node // (Batch, 3, 64, 64): the image under the visual prompt
+	Scale  *G.Node // input (Batch, 3, 64, 64): overlay scale (visual.Overlay.Scale)
+	Offset *G.Node // input (Batch, 3, 64, 64): overlay offset (visual.Overlay.Offset)
+	Words  *G.Node // input (Batch*MaxWords, len(Words)+1, 1, 1): one-hot word ids
+	Target *G.Node // input (Batch, len(Answers)): one-hot desired answers
+	Logits *G.Node // output (Batch, len(Answers))
+	LogP   *G.Node // output (Batch): log p(desired answer | image, question)
+	Loss   *G.Node // output scalar: mean of -LogP, the cross-entropy
+	// Training only (RaterOptions.Train and Config.Aux > 0): the stem's
+	// predicted maps (Batch, Aux, 16, 16) and scene attributes (Batch,
+	// AuxScene), their targets (inputs) and the sum of their mean squared errors.
+	Aux, AuxTarget, AuxScene, AuxSceneTarget, AuxLoss *G.Node
+	Params                                            G.Nodes // trainable nodes (Train only), bound to the Rater's tensors
+	Rater                                             *Rater
+
+	batch     int
+	ownsImage bool
+}
+
+// Build adds the rater to g.
+func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err error) {
+	if opt.Batch < 1 {
+		return nil, fmt.Errorf("build rater: batch %d", opt.Batch)
+	}
+	dt := r.dtype()
+	want := tensor.Shape{opt.Batch, 3, RaterSize, RaterSize}
+	if opt.Image != nil && (!opt.Image.Shape().Eq(want) || opt.Image.Dtype() != dt) {
+		return nil, fmt.Errorf("build rater: image node is %v %v, want %v %v", opt.Image.Dtype(), opt.Image.Shape(), dt, want)
+	}
+	if opt.Name == "" {
+		opt.Name = "rater"
+	}
+	graphMu.Lock()
+	defer graphMu.Unlock()
+	defer func() {
+		if rec := recover(); rec != nil {
+			be, ok := rec.(buildError)
+			if !ok {
+				panic(rec)
+			}
+			net, err = nil, fmt.Errorf("build rater: %w", be.err)
+		}
+	}()
+	if len(g.ByName(opt.Name+".words")) > 0 {
+		return nil, fmt.Errorf("build rater: graph already holds a rater named %q; set RaterOptions.Name", opt.Name)
+	}
+	b := &raterBuilder{g: g, r: r, opt: opt, dt: dt}
+	net = &RaterNet{Rater: r, batch: opt.Batch, Image: opt.Image}
+	if net.Image == nil {
+		net.Image, net.ownsImage = b.input("image", want...), true
+	}
+	net.Scale, net.Offset = b.input("scale", want...), b.input("offset", want...)
+	net.Words = b.input("words", opt.Batch*r.Config.MaxWords, len(r.Words)+1, 1, 1)
+	net.Target = b.input("target", opt.Batch, len(r.Answers))
+	net.Logits = b.forward(net)
+	if opt.Train {
+		b.auxiliary(net)
+	}
+	net.LogP = b.check(AnswerLogProb(net.Logits, net.Target))
+	net.Loss = b.check(G.Neg(b.check(G.Mean(net.LogP))))
+	net.Params = b.params
+	// No visual prompt and no desired answer (LogP 0) until set.
+	if err := net.SetOverlays(make([]*visual.Overlay, net.batch)); err != nil {
+		return nil, err
+	}
+	if err := G.Let(net.Target, fromFloat64(dt, make([]float64, opt.Batch*len(r.Answers)), opt.Batch, len(r.Answers))); err != nil {
+		return nil, err
+	}
+	return net, nil
+}
+
+// auxiliary adds the training-only auxiliary outputs, their targets and
+// the sum of their mean squared errors.
+func (b *raterBuilder) auxiliary(net *RaterNet) {
+	c, n := b.r.Config, b.opt.Batch
+	mse := func(pred *G.Node, name string) (*G.Node, *G.Node) {
+		target := b.input(name, pred.Shape()...)
+		if err := G.Let(target, tensor.New(tensor.Of(b.dt), tensor.WithShape(pred.Shape().Clone()...))); err != nil {
+			panic(buildError{err})
+		}
+		loss := b.check(G.Mean(b.check(G.Square(b.check(G.Sub(pred, target))))))
+		if net.AuxLoss != nil {
+			loss = b.check(G.Add(net.AuxLoss, loss))
+		}
+		return target, loss
+	}
+	if c.Aux > 0 {
+		net.Aux = b.layer("aux", b.stem)
+		net.AuxTarget, net.AuxLoss = mse(net.Aux, "aux_target")
+	}
+	if c.AuxScene > 0 {
+		pooled := b.reshape(b.check(GlobalPool(b.stem)), n, 2*c.Width, 1, 1)
+		net.AuxScene = b.reshape(b.layer("aux.scene", pooled), n, c.AuxScene)
+		net.AuxSceneTarget, net.AuxLoss = mse(net.AuxScene, "aux_scene_target")
+	}
+}
+
+// forward is the rater, top to bottom.
+func (b *raterBuilder) forward(net *RaterNet) *G.Node {
+	c, n := b.r.Config, b.opt.Batch
+	q := b.layer("words", net.Words) // one embedding per word slot
+	q = b.reshape(q, n, c.MaxWords*c.Embed, 1, 1)
+	q = b.act(b.layer("question", q))
+
+	x := b.check(Overlay(net.Image, net.Scale, net.Offset))
+	x = b.withCoords(x)
+	x = b.s2d(b.act(b.stemNorm(b.layer("stem64", x))))
+	x = b.act(b.stemNorm(b.layer("stem32", x)))
+	x = b.s2d(b.act(b.stemNorm(b.layer("stem32b", x))))
+	h := b.act(b.stemNorm(b.layer("stem16", x)))
+	b.stem = h
+	for i := 0; i < c.Blocks; i++ {
+		h = b.act(b.layer(fmt.Sprintf("block%d.in", i), b.withCoords(h)))
+		film := b.layer(fmt.Sprintf("film%d", i), q)
+		res := b.layer(fmt.Sprintf("block%d.conv", i), h)
+		if c.Groups > 0 {
+			res = b.check(GroupNorm(res, c.Groups))
+		}
+		res = b.act(b.check(FiLM(res, film)))
+		h = b.check(G.Add(h, res))
+	}
+	h = b.act(b.layer("head", b.withCoords(h)))
+	p := b.reshape(b.check(GlobalPool(h)), n, 2*c.Head, 1, 1)
+	fc := b.check(G.Add(b.layer("fc", p), b.layer("fc.question", q)))
+	if c.Grid > 0 {
+		fc = b.check(G.Add(fc, b.layer("fc.grid", b.check(GridPool(h, c.Grid)))))
+	}
+	p = b.act(fc)
+	if c.Readout > 0 {
+		p = b.check(Outer(p, b.act(b.layer("readout", q))))
+	}
+	return b.reshape(b.layer("answers", p), n, len(b.r.Answers))
+}
+
+type raterBuilder struct {
+	g      *G.ExprGraph
+	r      *Rater
+	opt    RaterOptions
+	dt     tensor.Dtype
+	params G.Nodes
+	stem   *G.Node // the stem's output, for the auxiliary maps
+}
+
+func (b *raterBuilder) check(n *G.Node, err error) *G.Node {
+	if err != nil {
+		panic(buildError{err})
+	}
+	return n
+}
+
+func (b *raterBuilder) reshape(x *G.Node, shape ...int) *G.Node { return b.check(G.Reshape(x, shape)) }
+func (b *raterBuilder) act(x *G.Node) *G.Node                   { return b.check(LeakyReLU(x, b.r.Config.Slope)) }
+func (b *raterBuilder) stemNorm(x *G.Node) *G.Node {
+	if !stemGN {
+		return x
+	}
+	return b.check(GroupNorm(x, x.Shape()[1]/4))
+}
+func (b *raterBuilder) s2d(x *G.Node) *G.Node { return b.check(SpaceToDepth2(x)) }
+
+func (b *raterBuilder) input(name string, shape ...int) *G.Node {
+	return G.NewTensor(b.g, b.dt, len(shape), G.WithShape(shape...), G.WithName(b.opt.Name+"."+name))
+}
+
+func (b *raterBuilder) withCoords(x *G.Node) *G.Node { return b.check(WithCoords(x)) }
+
+// layer applies the named conv or dense layer (x is 4D; dense layers run on 1x1 maps).
+func (b *raterBuilder) layer(name string, x *G.Node) *G.Node {
+	bind := func(kind string) *G.Node {
+		n := G.NodeFromAny(b.g, b.r.Params[name+kind], G.WithName(b.opt.Name+"."+name+kind))
+		if b.opt.Train {
+			b.params = append(b.params, n)
+		}
+		return n
+	}
+	return b.check(Conv2d(x, bind(".weight"), bind(".bias")))
+}
+
+// SetAuxTargets binds the auxiliary maps' targets, (Batch, Aux, 16, 16).
+func (net *RaterNet) SetAuxTargets(t *tensor.Dense) error {
+	if net.AuxTarget == nil {
+		return fmt.Errorf("rater aux targets: the net has no auxiliary maps")
+	}
+	if !t.Shape().Eq(net.AuxTarget.Shape()) || t.Dtype() != net.AuxTarget.Dtype() {
+		return fmt.Errorf("rater aux targets: got %v %v, want %v %v", t.Dtype(), t.Shape(), net.AuxTarget.Dtype(), net.AuxTarget.Shape())
+	}
+	return G.Let(net.AuxTarget, t)
+}
+
+// SetAuxSceneTargets binds the scene attributes' targets, (Batch, AuxScene).
+func (net *RaterNet) SetAuxSceneTargets(t *tensor.Dense) error {
+	if net.AuxSceneTarget == nil {
+		return fmt.Errorf("rater aux targets: the net has no auxiliary outputs")
+	}
+	if !t.Shape().Eq(net.AuxSceneTarget.Shape()) || t.Dtype() != net.AuxSceneTarget.Dtype() {
+		return fmt.Errorf("rater aux scene targets: got %v %v, want %v %v", t.Dtype(), t.Shape(), net.AuxSceneTarget.Dtype(), net.AuxSceneTarget.Shape())
+	}
+	return G.Let(net.AuxSceneTarget, t)
+}
+
+// SetImages binds the images to rate, (Batch, 3, 64, 64) in [0, 1] in the
+// rater's dtype; only for nets whose Build made the image input.
+func (net *RaterNet) SetImages(t *tensor.Dense) error {
+	if !net.ownsImage {
+		return fmt.Errorf("rater images: the image node comes from elsewhere in the graph")
+	}
+	if !t.Shape().Eq(net.Image.Shape()) || t.Dtype() != net.Image.Dtype() {
+		return fmt.Errorf("rater images: got %v %v, want %v %v", t.Dtype(), t.Shape(), net.Image.Dtype(), net.Image.Shape())
+	}
+	return G.Let(net.Image, t)
+}
+
+// SetOverlays binds one visual prompt per image; nil means none.
+func (net *RaterNet) SetOverlays(ovs []*visual.Overlay) error {
+	if len(ovs) != net.batch {
+		return fmt.Errorf("rater overlays: %d for a batch of %d", len(ovs), net.batch)
+	}
+	const plane = 3 * RaterSize * RaterSize
+	scale, offset := make([]float64, net.batch*plane), make([]float64, net.batch*plane)
+	for i, o := range ovs {
+		s, off := scale[i*plane:(i+1)*plane], offset[i*plane:(i+1)*plane]
+		if o == nil {
+			for k := range s {
+				s[k] = 1
+			}
+			continue
+		}
+		if o.W != RaterSize || o.H != RaterSize || len(o.Scale) != plane || len(o.Offset) != plane {
+			return fmt.Errorf("rater overlays: overlay %d is %dx%d, want %dx%d", i, o.W, o.H, RaterSize, RaterSize)
+		}
+		for k := range s {
+			s[k], off[k] = float64(o.Scale[k]), float64(o.Offset[k])
+		}
+	}
+	dt := net.Image.Dtype()
+	if err := G.Let(net.Scale, fromFloat64(dt, scale, net.Scale.Shape()...)); err != nil {
+		return err
+	}
+	return G.Let(net.Offset, fromFloat64(dt, offset, net.Offset.Shape()...))
+}
+
+func (net *RaterNet) clearOverlays() error {
+	return net.SetOverlays(make([]*visual.Overlay, net.batch))
+}
+
+// SetQuestions tokenizes and binds one question per image.
+func (net *RaterNet) SetQuestions(qs []string) error {
+	if len(qs) != net.batch {
+		return fmt.Errorf("rater questions: %d for a batch of %d", len(qs), net.batch)
+	}
+	ids := make([][]int, len(qs))
+	for i, q := range qs {
+		var err error
+		if ids[i], err = net.Rater.tok.Encode(q); err != nil {
+			return err
+		}
+	}
+	return net.SetWordIDs(ids)
+}
+
+// SetWordIDs binds already tokenized questions (Tokenizer.Encode).
+func (net *RaterNet) SetWordIDs(ids [][]int) error {
+	l, v := net.Rater.Config.MaxWords, len(net.Rater.Words)+1
+	if len(ids) != net.batch {
+		return fmt.Errorf("rater questions: %d for a batch of %d", len(ids), net.batch)
+	}
+	oneHot := make([]float64, net.batch*l*v)
+	for i, q := range ids {
+		if len(q) != l {
+			return fmt.Errorf("rater questions: question %d has %d word ids, want %d", i, len(q), l)
+		}
+		for j, id := range q {
+			if id < 0 || id >= v {
+				return fmt.Errorf("rater questions: word id %d out of range", id)
+			}
+			oneHot[(i*l+j)*v+id] = 1
+		}
+	}
+	return G.Let(net.Words, fromFloat64(net.Image.Dtype(), oneHot, net.Words.Shape()...))
+}
+
+// SetAnswers binds the desired (or true) answer of each image.
+func (net *RaterNet) SetAnswers(as []string) error {
+	if len(as) != net.batch {
+		return fmt.Errorf("rater answers: %d for a batch of %d", len(as), net.batch)
+	}
+	na := len(net.Rater.Answers)
+	t := make([]float64, net.batch*na)
+	for i, a := range as {
+		k, err := net.Rater.AnswerIndex(a)
+		if err != nil {
+			return err
+		}
+		t[i*na+k] = 1
+	}
+	return G.Let(net.Target, fromFloat64(net.Image.Dtype(), t, net.batch, na))
+}
+
+// Probs returns each image's probability for every answer (softmax of the
+// logits after a run), in the order of Rater.Answers.
+func (net *RaterNet) Probs() ([][]float64, error) {
+	v := net.Logits.Value()
+	if v == nil {
+		return nil, fmt.Errorf("rater has not run")
+	}
+	na := len(net.Rater.Answers)
+	out := make([][]float64, net.batch)
+	lp := make([]float64, na)
+	for i := range out {
+		switch d := v.Data().(type) {
+		case []float32:
+			logSoftmax(d[i*na:(i+1)*na], lp)
+		case []float64:
+			logSoftmax(d[i*na:(i+1)*na], lp)
+		}
+		out[i] = make([]float64, na)
+		for a, l := range lp {
+			out[i][a] = math.Exp(l)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,202 @@
+// Package raterfit trains and evaluates the rater (model.Rater) on
+// visual-question examples made on the fly from the procedural world
+// (training/vqa), from renders and from generator samples.
+package raterfit
+
+import (
+	"fmt"
+	"image"
+	"image/draw"
+	"math"
+	"math/rand/v2"
+
+	"dualprocess/model"
+	"dualprocess/training/visual"
+	"dualprocess/training/vqa"
+	"dualprocess/training/world"
+
+	"github.com/disintegration/imaging"
+	"gorgonia.org/tensor"
+)
+
+// Example is one question about one image: the image before the visual
+// prompt (channel-first (3, 64, 64), 0..1), the prompt's overlay (nil for
+// text-only questions), the question and its true answer.
+type Example struct {
+	Family    string
+	Image     []float32
+	Overlay   *visual.Overlay
+	Question  string
+	Answer    string
+	Generated bool      // the image is a generator sample
+	Aux       []float32 // AuxMaps of the scene, (len(AuxMaps), 16, 16)
+	AuxScene  []float32 // AuxScene attributes of the scene
+}
+
+// heldOutBit splits the noise seeds: training scenes use seeds without it,
+// evaluation scenes seeds with it, so no evaluation scene is ever trained on.
+const heldOutBit = int64(1) << 62
+
+// RandomPrompt draws a prompt from the whole grammar.
+func RandomPrompt(rng *rand.Rand) world.Prompt {
+	return world.Prompt{
+		Kind: world.Kinds[rng.IntN(len(world.Kinds))], Time: world.Times[rng.IntN(len(world.Times))],
+		Trees: rng.IntN(2) == 0, House: rng.IntN(3) == 0, Boat: rng.IntN(3) == 0,
+		Clouds: rng.IntN(2) == 0, Outlined: rng.IntN(2) == 0,
+	}
+}
+
+// Scene is a rendered scene; with a generator, Image is the generator's
+// sample of the same (prompt, noise) when that sample is faithful.
+type Scene struct {
+	world.Rendering
+	Generated bool
+}
+
+// Painter draws a generator sample for a prompt and noise vector.
+type Painter func(p world.Prompt, z []float64) (*image.RGBA, error)
+
+// SamplerPainter paints with a generator sampler of batch 1.
+func SamplerPainter(s *model.Sampler) Painter {
+	return func(p world.Prompt, z []float64) (*image.RGBA, error) {
+		imgs, err := s.Generate([]world.Prompt{p}, [][]float64{z})
+		if err != nil {
+			return nil, err
+		}
+		return imgs[0], nil
+	}
+}
+
+// MaxGeneratedError is the largest mean absolute pixel difference (0..1)
+// between a generator sample and the render of the same scene for the
+// render's truth to be used as the sample's truth.
+const MaxGeneratedError = 0.05
+
+// NewScene renders a random scene (held out or for training). With a
+// painter it replaces the image by the generator's sample; ok is false when
+// that sample strays too far from the render to share its truth.
+func NewScene(rng *rand.Rand, heldOut bool, paint Painter) (s Scene, ok bool, err error) {
+	seed := rng.Int64() &^ heldOutBit
+	if heldOut {
+		seed |= heldOutBit
+	}
+	p, z := RandomPrompt(rng), world.Noise(seed)
+	s = Scene{Rendering: world.Render(world.Sample(p, z))}
+	if paint == nil {
+		return s, true, nil
+	}
+	img, err := paint(p, z)
+	if err != nil {
+		return s, false, fmt.Errorf("generator sample: %w", err)
+	}
+	if MeanAbsDiff(img, s.Image) > MaxGeneratedError {
+		return s, false, nil
+	}
+	s.Image, s.Generated = img, true
+	return s, true, nil
+}
+
+// MeanAbsDiff is the mean absolute RGB difference of two same-size images, 0..1.
+func MeanAbsDiff(a, b *image.RGBA) float64 {
+	var sum float64
+	for i := range a.Pix {
+		if i%4 != 3 {
+			sum += math.Abs(float64(a.Pix[i]) - float64(b.Pix[i]))
+		}
+	}
+	return sum / 255 / float64(len(a.Pix)/4*3)
+}
+
+// Make draws an example of family from scenes (vqa.Generate's scene
+// source); ok is false when no scene supported one.
+func Make(rng *rand.Rand, family string, scene func() Scene) (Example, bool, error) {
+	var last Scene
+	it, ok := vqa.Generate(rng, family, func() world.Rendering { last = scene(); return last.Rendering })
+	if !ok {
+		return Example{}, false, nil
+	}
+	img := last.Image
+	if it.Image != nil {
+		img = it.Image
+	}
+	ex := Example{Family: family, Image: Planes(img), Question: it.Question, Answer: it.Answer,
+		Generated: last.Generated, Aux: auxTargets(last.Rendering), AuxScene: auxSceneTargets(last.Rendering)}
+	if it.Drawing != nil {
+		o, err := visual.NewOverlay(it.Drawing, it.Mode)
+		if err != nil {
+			return Example{}, false, fmt.Errorf("%s overlay: %w", family, err)
+		}
+		ex.Overlay = o
+	}
+	return ex, true, nil
+}
+
+// Planes converts an image to channel-first float planes in 0..1.
+func Planes(img image.Image) []float32 {
+	t, err := model.ImagesTensor([]*image.RGBA{toRGBA(img)})
+	if err != nil { // one image: cannot fail
+		panic(err)
+	}
+	return t.Data().([]float32)
+}
+
+func toRGBA(img image.Image) *image.RGBA {
+	if r, ok := img.(*image.RGBA); ok && r.Rect.Min == (image.Point{}) {
+		return r
+	}
+	b := img.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Rect, img, b.Min, draw.Src)
+	return out
+}
+
+// Augment perturbs an example's image in place: a slight blur now and then,
+// a colour jitter and Gaussian noise, so the rater does not depend on the
+// renderer's exact pixels.
+func Augment(rng *rand.Rand, ex *Example) {
+	x := ex.Image
+	if rng.Float64() < 0.2 { // blur by 0.3..0.7 px
+		img := imageOf(x)
+		copy(x, Planes(imaging.Blur(img, 0.3+0.4*rng.Float64())))
+	}
+	const plane = model.RaterSize * model.RaterSize
+	if rng.Float64() < 0.5 {
+		for c := 0; c < 3; c++ {
+			gain, shift := float32(1+0.08*(rng.Float64()-0.5)), float32(0.04*(rng.Float64()-0.5))
+			for i := c * plane; i < (c+1)*plane; i++ {
+				x[i] = x[i]*gain + shift
+			}
+		}
+	}
+	if rng.Float64() < 0.5 {
+		sigma := 0.05 * rng.Float64()
+		for i := range x {
+			x[i] += float32(rng.NormFloat64() * sigma)
+		}
+	}
+	clamp01(x)
+}
+
+// AddNoise adds Gaussian noise of sigma to an image (evaluation under noise).
+func AddNoise(rng *rand.Rand, x []float32, sigma float64) {
+	for i := range x {
+		x[i] += float32(rng.NormFloat64() * sigma)
+	}
+	clamp01(x)
+}
+
+func clamp01(x []float32) {
+	for i, v := range x {
+		x[i] = min(1, max(0, v))
+	}
+}
+
+// imageOf converts channel-first planes back to an image.
+func imageOf(x []float32) *image.RGBA {
+	t := tensor.New(tensor.WithShape(1, 3, model.RaterSize, model.RaterSize), tensor.WithBacking(x))
+	imgs, err := model.TensorImages(t)
+	if err != nil { // fixed shape: cannot fail
+		panic(err)
+	}
+	return imgs[0]
+}

@@ -1,0 +1,232 @@
+package raterfit
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"dualprocess/model"
+	"dualprocess/training/vqa"
+
+	G "gorgonia.org/gorgonia"
+)
+
+func sameScenes(a, b *pool) bool {
+	for k := range a.scenes {
+		if !bytes.Equal(a.scenes[k].Image.Pix, b.scenes[k].Image.Pix) {
+			return false
+		}
+	}
+	return true
+}
+
+// A pool filled for step t directly holds what stepping from the start holds.
+func TestPoolAtAStepDoesNotDependOnHistory(t *testing.T) {
+	stepped := newPool(3, 5, 2, nil, 0)
+	if err := stepped.fill(-1); err != nil {
+		t.Fatal(err)
+	}
+	for step := 0; step < 7; step++ {
+		if err := stepped.advance(step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	direct := newPool(3, 5, 2, nil, 0)
+	if err := direct.fill(6); err != nil {
+		t.Fatal(err)
+	}
+	if !sameScenes(stepped, direct) {
+		t.Fatal("pool after 7 steps differs from the pool filled for step 6")
+	}
+	fresh := newPool(3, 5, 2, nil, 0)
+	fresh.fill(-1)
+	if sameScenes(fresh, direct) {
+		t.Fatal("7 steps replaced no scene")
+	}
+}
+
+func TestHeldOutScenesAreNotTrainingScenes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	train, _, _ := NewScene(rng, false, nil)
+	rng = rand.New(rand.NewPCG(1, 1))
+	held, _, _ := NewScene(rng, true, nil)
+	if bytes.Equal(train.Image.Pix, held.Image.Pix) {
+		t.Fatal("the same rng gave the same scene for training and held-out use")
+	}
+}
+
+func TestAugmentStaysInRangeAndChangesTheImage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	p := newPool(2, 4, 1, nil, 0)
+	p.fill(-1)
+	changed := 0
+	for i := 0; i < 20; i++ {
+		ex, ok, err := Make(rng, "horizon", func() Scene { return p.pick(rng) })
+		if err != nil || !ok {
+			t.Fatalf("make: %v %v", ok, err)
+		}
+		before := slices.Clone(ex.Image)
+		Augment(rng, &ex)
+		if slices.ContainsFunc(ex.Image, func(v float32) bool { return v < 0 || v > 1 }) {
+			t.Fatal("augmented pixel outside 0..1")
+		}
+		if !slices.Equal(before, ex.Image) {
+			changed++
+		}
+	}
+	if changed < 5 || changed == 20 {
+		t.Errorf("%d of 20 images changed; want some, not all (augmentations are random)", changed)
+	}
+}
+
+// Adversarial copies move each pixel by at most eps, against the gradient's sign.
+func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: 7, AuxScene: 17, Slope: 0.1}
+	run, err := NewRun(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	p := newPool(3, 8, 1, nil, 0)
+	p.fill(-1)
+	batch, err := makeBatch(rng, p, nil, 4, run.familyWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, vm := trainNet(t, run.Rater, 4)
+	if err := feed(net, batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := adversarial(rng, net, batch, 2, 0.02)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(adv) != 2 {
+		t.Fatalf("%d adversarial examples, want 2", len(adv))
+	}
+	for i, ex := range adv {
+		src := batch[2+i]
+		moved := 0
+		for k := range ex.Image {
+			d := math.Abs(float64(ex.Image[k] - src.Image[k]))
+			if d > 0.02+1e-6 {
+				t.Fatalf("pixel moved by %v > eps 0.02", d)
+			}
+			if d > 0 {
+				moved++
+			}
+		}
+		if moved < len(ex.Image)/4 || ex.Answer != src.Answer || ex.Question != src.Question {
+			t.Errorf("adversarial copy %d: %d pixels moved; answer %q vs %q", i, moved, ex.Answer, src.Answer)
+		}
+	}
+}
+
+func TestCheckpointRoundTripAndResume(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: 7, AuxScene: 17, Slope: 0.1}
+	cfg.Steps, cfg.Batch, cfg.Pool, cfg.Refresh, cfg.LogEvery, cfg.EvalEvery, cfg.SaveEvery, cfg.EvalPer = 4, 4, 8, 1, 2, 4, 2, 2
+	dir := t.TempDir()
+	run, err := NewRun(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	opt := Options{Out: filepath.Join(dir, "r.safetensors"), Checkpoint: filepath.Join(dir, "r.ckpt.safetensors"), Log: &log}
+	if err := run.Train(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "step 4/4") || !strings.Contains(log.String(), "eval step 4") {
+		t.Errorf("log lacks progress or evaluation lines:\n%s", log.String())
+	}
+	back, err := LoadRun(opt.Checkpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Step != 4 || back.Adam == nil || back.Adam.T != 4 || len(back.History) != 2 || back.Config != cfg {
+		t.Fatalf("checkpoint: step %d, adam %v, %d history points, config %+v", back.Step, back.Adam != nil, len(back.History), back.Config)
+	}
+	w, err := model.LoadRater(opt.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range run.Rater.Params {
+		if !slices.Equal(p.Data().([]float32), w.Params[name].Data().([]float32)) {
+			t.Fatalf("%s differs between the final weights and the run", name)
+		}
+	}
+	back.Config.Steps = 6
+	log.Reset()
+	if err := back.Train(context.Background(), opt); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "steps 4..6") || !strings.Contains(log.String(), "step 6/6") {
+		t.Errorf("resumed log:\n%s", log.String())
+	}
+}
+
+func TestTrainingLowersTheLossOnOneFamily(t *testing.T) {
+	r, err := model.NewRater(model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 16, Stem: [2]int{8, 8}, Width: 16, Blocks: 1,
+		Groups: 4, Head: 16, FC: 16, Slope: 0.1}, vqa.Words(), vqa.Answers, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	p := newPool(4, 64, 0, nil, 0)
+	p.fill(-1)
+	net, vm := trainNet(t, r, 16)
+	adam := model.NewAdam(3e-3)
+	var first, last float64
+	for step := 0; step < 60; step++ {
+		var batch []Example
+		for len(batch) < 16 {
+			if ex, ok, _ := Make(rng, "time", func() Scene { return p.pick(rng) }); ok {
+				batch = append(batch, ex)
+			}
+		}
+		if err := feed(net, batch); err != nil {
+			t.Fatal(err)
+		}
+		vm.Reset()
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		loss := float64(net.Loss.Value().Data().(float32))
+		if step < 5 {
+			first += loss / 5
+		}
+		if step >= 55 {
+			last += loss / 5
+		}
+		if _, err := adam.Step(net.Params); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !(last < 0.5*first) {
+		t.Errorf("time-of-day loss went from %.3f to %.3f; want it halved", first, last)
+	}
+}
+
+func trainNet(t *testing.T, r *model.Rater, batch int) (*model.RaterNet, G.VM) {
+	t.Helper()
+	g := G.NewGraph()
+	net, err := r.Build(g, model.RaterOptions{Batch: batch, Train: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm, err := trainMachine(net, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { vm.Close() })
+	return net, vm
+}

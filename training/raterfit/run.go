@@ -1,0 +1,196 @@
+package raterfit
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+
+	"dualprocess/model"
+	"dualprocess/model/safetensors"
+	"dualprocess/training/vqa"
+)
+
+// Run is a training run's state: settings, weights, optimiser moments, the
+// next step and the logged curve. Its checkpoint file holds all of it.
+type Run struct {
+	Config  Config
+	Rater   *model.Rater
+	Step    int
+	Adam    *model.AdamState // nil before the first save
+	History []Point
+	// Errors is the recent error rate of each family (vqa.Families order),
+	// a moving average over training batches; it steers the family mix.
+	Errors []float64
+}
+
+// familyWeights is the chance of each family in the next batch: a share
+// 1-Focus uniform, Focus in proportion to the family's recent error rate.
+func (run *Run) familyWeights() []float64 {
+	n := len(vqa.Families())
+	if len(run.Errors) != n {
+		run.Errors = make([]float64, n)
+		for i := range run.Errors {
+			run.Errors[i] = 0.5
+		}
+	}
+	var sum float64
+	for _, e := range run.Errors {
+		sum += e
+	}
+	w := make([]float64, n)
+	for i, e := range run.Errors {
+		w[i] = (1-run.Config.Focus)/float64(n) + run.Config.Focus*e/max(sum, 1e-9)
+	}
+	return w
+}
+
+// trackErrors folds a batch's right and wrong answers into Errors.
+func (run *Run) trackErrors(batch []Example, probs [][]float64) {
+	fams := vqa.Families()
+	for i, ex := range batch {
+		k := slices.Index(fams, ex.Family)
+		if k < 0 || k >= len(run.Errors) {
+			continue
+		}
+		wrong := 1.0
+		if strings.EqualFold(run.Rater.Predicted(probs[i]), ex.Answer) {
+			wrong = 0
+		}
+		run.Errors[k] += 0.01 * (wrong - run.Errors[k])
+	}
+}
+
+// pickWeighted draws an index with probability proportional to its weight.
+func pickWeighted(rng *rand.Rand, w []float64) int {
+	var sum float64
+	for _, v := range w {
+		sum += v
+	}
+	x := rng.Float64() * sum
+	for i, v := range w {
+		if x < v {
+			return i
+		}
+		x -= v
+	}
+	return len(w) - 1
+}
+
+// Point is one logged window of training.
+type Point struct {
+	Step int     `json:"step"`
+	Loss float64 `json:"loss"`
+	Acc  float64 `json:"acc"`            // training accuracy over the window
+	Eval float64 `json:"eval,omitempty"` // held-out accuracy, when evaluated
+}
+
+// NewRun starts a run with fresh weights over the vqa vocabulary.
+func NewRun(cfg Config) (*Run, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := model.NewRater(cfg.Model, vqa.Words(), vqa.Answers, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return &Run{Config: cfg, Rater: r}, nil
+}
+
+const checkpointFormat = "dualprocess-rater-checkpoint-v1"
+
+// Save writes the checkpoint atomically: the rater's tensors and metadata,
+// "adam.m/<param>" and "adam.v/<param>", and the run's own metadata.
+func (run *Run) Save(path string) error {
+	f, err := run.Rater.Tensors()
+	if err != nil {
+		return fmt.Errorf("save checkpoint %s: %w", path, err)
+	}
+	adamT := 0
+	if run.Adam != nil {
+		adamT = run.Adam.T
+		for name, m := range run.Adam.M {
+			f.Tensors["adam.m/"+name] = safetensors.NewF32(m, len(m))
+			f.Tensors["adam.v/"+name] = safetensors.NewF32(run.Adam.V[name], len(m))
+		}
+	}
+	cfg, _ := json.Marshal(run.Config)
+	hist, _ := json.Marshal(run.History)
+	f.Metadata["rater_format"] = f.Metadata["format"]
+	f.Metadata["format"] = checkpointFormat
+	errs, _ := json.Marshal(run.Errors)
+	f.Metadata["run"], f.Metadata["history"], f.Metadata["errors"] = string(cfg), string(hist), string(errs)
+	f.Metadata["step"], f.Metadata["adam_t"] = strconv.Itoa(run.Step), strconv.Itoa(adamT)
+	if err := safetensors.Write(path, f); err != nil {
+		return fmt.Errorf("save checkpoint: %w", err)
+	}
+	return nil
+}
+
+// LoadRun reads a checkpoint written by Save.
+func LoadRun(path string) (*Run, error) {
+	f, err := safetensors.Read(path)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint: %w", err)
+	}
+	run, err := runFrom(f)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint %s: %w", path, err)
+	}
+	return run, nil
+}
+
+func runFrom(f *safetensors.File) (*Run, error) {
+	if f.Metadata["format"] != checkpointFormat {
+		return nil, fmt.Errorf("metadata format %q, want %q", f.Metadata["format"], checkpointFormat)
+	}
+	run := &Run{}
+	if err := json.Unmarshal([]byte(f.Metadata["run"]), &run.Config); err != nil {
+		return nil, fmt.Errorf("metadata run: %w", err)
+	}
+	if err := json.Unmarshal([]byte(f.Metadata["history"]), &run.History); err != nil {
+		return nil, fmt.Errorf("metadata history: %w", err)
+	}
+	if err := json.Unmarshal([]byte(f.Metadata["errors"]), &run.Errors); err != nil {
+		return nil, fmt.Errorf("metadata errors: %w", err)
+	}
+	var err error
+	var adamT int
+	if run.Step, err = strconv.Atoi(f.Metadata["step"]); err != nil || run.Step < 0 {
+		return nil, fmt.Errorf("metadata step %q", f.Metadata["step"])
+	}
+	if adamT, err = strconv.Atoi(f.Metadata["adam_t"]); err != nil || adamT < 0 {
+		return nil, fmt.Errorf("metadata adam_t %q", f.Metadata["adam_t"])
+	}
+	if err := run.Config.Validate(); err != nil {
+		return nil, err
+	}
+	if adamT > 0 {
+		run.Adam = &model.AdamState{T: adamT, M: map[string][]float32{}, V: map[string][]float32{}}
+	}
+	weights := &safetensors.File{Metadata: map[string]string{}, Tensors: map[string]safetensors.Tensor{}}
+	for k, v := range f.Metadata {
+		weights.Metadata[k] = v
+	}
+	weights.Metadata["format"] = f.Metadata["rater_format"]
+	for name, t := range f.Tensors {
+		param, isM := strings.CutPrefix(name, "adam.m/")
+		param, isV := strings.CutPrefix(param, "adam.v/")
+		switch {
+		case !isM && !isV:
+			weights.Tensors[name] = t
+		case run.Adam == nil || t.DType != safetensors.F32:
+			return nil, fmt.Errorf("unexpected tensor %q", name)
+		case isM:
+			run.Adam.M[param] = t.F32
+		default:
+			run.Adam.V[param] = t.F32
+		}
+	}
+	if run.Rater, err = model.RaterFrom(weights); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
