@@ -34,11 +34,12 @@ type Sketchpad struct {
 	mode     visual.Mode
 	width    float64
 	colour   color.Color
-	undo     [][]visual.Stroke
+	undo     [][]visual.Stroke // the strokes before each change, oldest first
+	redo     [][]visual.Stroke // the strokes Undo took back, latest last
 	drag     *sketchDrag
 
-	// OnChanged is called after a tap, a drag, Undo or Clear with the tool
-	// that made the change (nil for Undo and Clear).
+	// OnChanged is called after a tap, a drag, Undo, Redo or Clear with the
+	// tool that made the change (nil for Undo, Redo and Clear).
 	OnChanged func(tool.Tool)
 
 	view *canvas.Image
@@ -107,30 +108,53 @@ func (s *Sketchpad) SetBackdrop(img image.Image) {
 // Load replaces the drawing (a task's image, or nil, and strokes) and
 // forgets the undo history.
 func (s *Sketchpad) Load(img image.Image, strokes []visual.Stroke, mode visual.Mode) {
-	s.image, s.strokes, s.mode, s.undo = img, slices.Clone(strokes), mode, nil
+	s.image, s.strokes, s.mode, s.undo, s.redo = img, slices.Clone(strokes), mode, nil, nil
 	if s.mode == "" {
 		s.mode = visual.Solid
 	}
 	s.redraw()
 }
 
-// Undo takes back the last change.
+// Undo takes back the last change: a stroke, a drag or Clear.
 func (s *Sketchpad) Undo() {
 	if len(s.undo) == 0 {
 		return
 	}
+	s.redo = append(s.redo, s.strokes)
 	s.strokes, s.undo = s.undo[len(s.undo)-1], s.undo[:len(s.undo)-1]
 	s.changed(nil)
 }
+
+// Redo makes again the change Undo took back last; a new change since
+// forgets what was undone.
+func (s *Sketchpad) Redo() {
+	if len(s.redo) == 0 {
+		return
+	}
+	s.undo = append(s.undo, s.strokes)
+	s.strokes, s.redo = s.redo[len(s.redo)-1], s.redo[:len(s.redo)-1]
+	s.changed(nil)
+}
+
+// CanUndo reports whether there is a change to take back.
+func (s *Sketchpad) CanUndo() bool { return len(s.undo) > 0 }
+
+// CanRedo reports whether there is an undone change to make again.
+func (s *Sketchpad) CanRedo() bool { return len(s.redo) > 0 }
 
 // Clear removes every stroke (the task's image stays).
 func (s *Sketchpad) Clear() {
 	if len(s.strokes) == 0 {
 		return
 	}
-	s.undo = append(s.undo, s.strokes)
+	s.record(s.strokes)
 	s.strokes = nil
 	s.changed(nil)
+}
+
+// record makes the strokes before a change one undo step.
+func (s *Sketchpad) record(before []visual.Stroke) {
+	s.undo, s.redo = append(s.undo, before), nil
 }
 
 // Drawing is the visual prompt: the task's image with the strokes over it,
@@ -203,7 +227,7 @@ func square(sz fyne.Size) (fyne.Position, float32) {
 // Tapped is part of fyne.Tappable: the tool's tap.
 func (s *Sketchpad) Tapped(e *fyne.PointEvent) {
 	p := s.point(e.Position)
-	s.undo = append(s.undo, s.strokes)
+	s.record(s.strokes)
 	s.tool.Drag(s, p, p)
 	s.changed(s.tool)
 }
@@ -224,7 +248,7 @@ func (s *Sketchpad) DragEnd() {
 	if s.drag == nil {
 		return
 	}
-	s.undo = append(s.undo, s.drag.before)
+	s.record(s.drag.before)
 	s.drag = nil
 	s.changed(s.tool)
 }

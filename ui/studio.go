@@ -46,6 +46,8 @@ func Run(ctx context.Context, b Backend) {
 type Studio struct {
 	Window   fyne.Window
 	tabs     *container.AppTabs
+	teachTab *container.TabItem
+	menu     *fyne.MainMenu
 	generate *generateView
 	teach    *teachView
 	world    *sampleView
@@ -72,7 +74,8 @@ func NewStudio(a fyne.App, b Backend) *Studio {
 	generateTab := container.NewTabItemWithIcon("Generate", theme.MediaPhotoIcon(), s.generate.content)
 	s.tabs = container.NewAppTabs(generateTab)
 	s.teach = newTeachView(b, s.Window, s, s.generate, func() { s.tabs.Select(generateTab) })
-	s.tabs.Append(container.NewTabItemWithIcon("Teach", theme.ColorPaletteIcon(), s.teach.content))
+	s.teachTab = container.NewTabItemWithIcon("Teach", theme.ColorPaletteIcon(), s.teach.content)
+	s.tabs.Append(s.teachTab)
 	s.tabs.Append(container.NewTabItemWithIcon("World", theme.GridIcon(),
 		container.NewBorder(s.world.bar, nil, nil, nil, container.NewVScroll(worldCard))))
 	s.tabs.OnSelected = func(t *container.TabItem) {
@@ -80,6 +83,7 @@ func NewStudio(a fyne.App, b Backend) *Studio {
 			s.world.Show()
 		}
 	}
+	s.setMenu()
 	s.Window.SetContent(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.status), nil, nil, s.tabs))
 	s.Window.Resize(fyne.NewSize(1280, 800))
 	s.Window.SetIcon(Icon)

@@ -31,6 +31,7 @@ type visualEditor struct {
 	colour     *canvas.Rectangle
 	mode       *widget.RadioGroup
 	judgeLabel *widget.Label
+	undo, redo *widget.Button
 	object     fyne.CanvasObject
 
 	judge         judge.Target // the task's judge; Kind "" for none
@@ -84,7 +85,8 @@ func newVisualEditor(w fyne.Window) *visualEditor {
 	v.mode.Horizontal = true
 	v.mode.SetSelected(string(visual.Solid))
 
-	undo := widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), v.pad.Undo)
+	v.undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), v.pad.Undo)
+	v.redo = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), v.pad.Redo)
 	clear := widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), v.pad.Clear)
 	options := container.New(layout.NewFormLayout(),
 		widget.NewLabel("Line width"), container.NewBorder(nil, nil, nil, widthValue, v.width),
@@ -92,9 +94,10 @@ func newVisualEditor(w fyne.Window) *visualEditor {
 		widget.NewLabel("Overlay"), v.mode,
 	)
 	v.object = container.NewVBox(bar, v.help, container.NewCenter(v.pad),
-		container.NewHBox(undo, clear), options, v.judgeLabel)
+		container.NewHBox(v.undo, v.redo, clear), options, v.judgeLabel)
 	v.SetTool(tool.All()[0])
 	v.showJudge()
+	v.showHistory()
 	return v
 }
 
@@ -128,6 +131,7 @@ func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	v.mode.SetSelected(string(mode))
 	v.loadedStrokes, v.loadedJudge, v.judge = slices.Clone(spec.Visual.Strokes), spec.Judge, spec.Judge
 	v.showJudge()
+	v.showHistory()
 }
 
 // drawn follows a change of the drawing: the judge is the one the strokes
@@ -142,8 +146,21 @@ func (v *visualEditor) drawn(t tool.Tool) {
 		v.judge = judge.Target{}
 	}
 	v.showJudge()
+	v.showHistory()
 	if t != nil && v.onDraw != nil {
 		v.onDraw(t)
+	}
+}
+
+// showHistory turns Undo and Redo on when there is something to take back
+// or to make again.
+func (v *visualEditor) showHistory() {
+	for b, on := range map[*widget.Button]bool{v.undo: v.pad.CanUndo(), v.redo: v.pad.CanRedo()} {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
 	}
 }
 
