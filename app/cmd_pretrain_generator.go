@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"dualprocess/model"
 	"dualprocess/training/pretrain"
 )
 
@@ -14,7 +15,7 @@ func init() {
 		name: "generator",
 		summary: "Distil the procedural world's renderer into the generator G(prompt, z). Writes the weights\n" +
 			"to --out and a resumable checkpoint every --eval-every steps and at the end.",
-		args:  "--out FILE.safetensors [--steps N] [--seed S] [--resume CKPT] [--log FILE]",
+		args:  "--out FILE.safetensors [--steps N] [--seed S] [--resume CKPT] [--init WEIGHTS --object-weight W] [--log FILE]",
 		setup: setupPretrainGenerator,
 	})
 }
@@ -31,6 +32,10 @@ func setupPretrainGenerator(fs *flag.FlagSet) func(env, []string) error {
 	fs.IntVar(&cfg.Batch, "batch", def.Batch, "images per step")
 	fs.IntVar(&cfg.Pool, "pool", def.Pool, "distinct training examples, rendered before training")
 	fs.Float64Var(&cfg.LR, "lr", def.LR, "peak learning rate (warm-up, then cosine decay)")
+	fs.Float64Var(&cfg.MinLR, "min-lr", def.MinLR, "learning rate at the end of the cosine decay")
+	fs.IntVar(&cfg.Warmup, "warmup", def.Warmup, "steps of linear learning-rate warm-up")
+	fs.Float64Var(&cfg.ObjectWeight, "object-weight", def.ObjectWeight, "extra loss weight of the pixels of the sun, moon and objects")
+	fs.StringVar(&cfg.Init, "init", "", "fine-tune: start from these generator weights (.safetensors) instead of fresh ones")
 	fs.IntVar(&cfg.EvalEvery, "eval-every", def.EvalEvery, "steps between held-out evaluations and checkpoints")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
@@ -59,6 +64,14 @@ func setupPretrainGenerator(fs *flag.FlagSet) func(env, []string) error {
 					ck.Config.Steps = cfg.Steps
 				}
 			})
+		} else if cfg.Init != "" {
+			gen, err := model.LoadGenerator(cfg.Init)
+			if err != nil {
+				return err
+			}
+			if ck, err = pretrain.FromWeights(cfg, gen); err != nil {
+				return err
+			}
 		} else if ck, err = pretrain.New(cfg); err != nil {
 			return err
 		}

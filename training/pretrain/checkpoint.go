@@ -40,6 +40,15 @@ func New(cfg Config) (*Checkpoint, error) {
 	return &Checkpoint{Config: cfg, Gen: gen}, nil
 }
 
+// FromWeights starts a fine-tuning run from trained weights: gen's weights,
+// a fresh optimiser, step 0. cfg.Init records where the weights came from.
+func FromWeights(cfg Config, gen *model.Generator) (*Checkpoint, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Checkpoint{Config: cfg, Gen: gen}, nil
+}
+
 const checkpointFormat = "dualprocess-pretrain-checkpoint-v1"
 
 // Save writes the checkpoint as one safetensors file, atomically: tensors

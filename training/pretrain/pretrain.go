@@ -30,11 +30,16 @@ type Config struct {
 	MinLR      float64 // learning rate at the end of the cosine decay
 	Warmup     int     // steps of linear warm-up
 	EdgeWeight float64 // weight of the L1 loss on horizontal and vertical differences
-	ClipNorm   float64 // gradient norm clip (0: none)
-	Seed       uint64  // initial weights and the training data
-	LogEvery   int     // steps between progress lines
-	EvalEvery  int     // steps between held-out evaluations and checkpoints
-	EvalN      int     // held-out pairs per evaluation
+	// ObjectWeight is the extra L1 weight of pixels inside the sun's or
+	// moon's disc box and the objects' boxes (0: every pixel weighs 1). Small
+	// objects cover few pixels, so a plain L1 average lets them fade away.
+	ObjectWeight float64 `json:",omitempty"`
+	Init         string  `json:",omitempty"` // weights the run started from (a fine-tuning stage), for the record
+	ClipNorm     float64 // gradient norm clip (0: none)
+	Seed         uint64  // initial weights and the training data
+	LogEvery     int     // steps between progress lines
+	EvalEvery    int     // steps between held-out evaluations and checkpoints
+	EvalN        int     // held-out pairs per evaluation
 }
 
 // DefaultConfig is the configuration that made the shipped weights.
@@ -98,7 +103,11 @@ func Run(ctx context.Context, ck *Checkpoint, out, ckPath string, log io.Writer)
 		return err
 	}
 	target := G.NewTensor(g, G.Float32, 4, G.WithShape(net.Image.Shape()...), G.WithName("target"))
-	loss, err := lossNode(net.Image, target, cfg.EdgeWeight)
+	var weight *G.Node
+	if cfg.ObjectWeight > 0 {
+		weight = G.NewTensor(g, G.Float32, 4, G.WithShape(net.Image.Shape()...), G.WithName("weight"))
+	}
+	loss, err := lossNode(net.Image, target, weight, cfg.EdgeWeight)
 	if err != nil {
 		return err
 	}
@@ -130,6 +139,7 @@ func Run(ctx context.Context, ck *Checkpoint, out, ckPath string, log io.Writer)
 	var n int
 	tick, tickStep := time.Now(), ck.Step
 	prompts, zs, imgs := make([]world.Prompt, cfg.Batch), make([][]float64, cfg.Batch), make([]*image.RGBA, cfg.Batch)
+	truths := make([]world.Truth, cfg.Batch)
 	for ck.Step < cfg.Steps {
 		if ctx.Err() != nil {
 			fmt.Fprintf(log, "pretrain: stopped at step %d; checkpoint %s\n", ck.Step, ckPath)
@@ -137,6 +147,12 @@ func Run(ctx context.Context, ck *Checkpoint, out, ckPath string, log io.Writer)
 		}
 		for k, i := range batchAt(cfg.Seed, cfg.Pool, cfg.Batch, ck.Step) {
 			prompts[k], zs[k], imgs[k] = pool[i].Prompt, world.Noise(pool[i].Seed), pool[i].Target
+			truths[k] = pool[i].Truth
+		}
+		if weight != nil {
+			if err := G.Let(weight, weightTensor(truths, cfg.ObjectWeight)); err != nil {
+				return err
+			}
 		}
 		if err := net.SetInputs(prompts, zs); err != nil {
 			return err
@@ -186,14 +202,25 @@ func Run(ctx context.Context, ck *Checkpoint, out, ckPath string, log io.Writer)
 	return nil
 }
 
-// lossNode is mean |x - y| + edge * mean |D(x - y)|, D the horizontal and
-// vertical forward differences of every channel (a fixed 3x3 convolution).
-func lossNode(x, y *G.Node, edge float64) (*G.Node, error) {
+// lossNode is mean w|x - y| + edge * mean |D(x - y)|, D the horizontal and
+// vertical forward differences of every channel (a fixed 3x3 convolution),
+// w the per-pixel weights (nil: all 1).
+func lossNode(x, y, w *G.Node, edge float64) (*G.Node, error) {
 	d, err := G.Sub(x, y)
 	if err != nil {
 		return nil, err
 	}
-	l1, err := meanAbs(d)
+	var l1 *G.Node
+	if w == nil {
+		l1, err = meanAbs(d)
+	} else {
+		var a *G.Node
+		if a, err = G.Abs(d); err == nil {
+			if a, err = G.HadamardProd(a, w); err == nil {
+				l1, err = G.Mean(a)
+			}
+		}
+	}
 	if err != nil || edge == 0 {
 		return l1, err
 	}
