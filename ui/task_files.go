@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+func (v *teachView) openTask() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		t, err := v.backend.Task(r.URI().Path())
+		if err != nil {
+			v.host.fail(err)
+			return
+		}
+		v.choose.ClearSelected()
+		v.Load(t)
+		v.host.say("Opened task " + r.URI().Path())
+	}, v.window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// saveTask checks the task, then asks where to write it.
+func (v *teachView) saveTask() {
+	spec, err := v.Spec()
+	if err != nil {
+		v.host.fail(err)
+		return
+	}
+	v.host.background(func() { err = v.backend.Check(spec) }, func() {
+		if err != nil {
+			v.host.fail(fmt.Errorf("task not saved: %w", err))
+			return
+		}
+		v.chooseSave(spec.Name+".json", func(path string) error { return v.SaveTask(spec, path) })
+	})
+}
+
+// SaveTask writes a task file atomically.
+func (v *teachView) SaveTask(spec TaskSpec, path string) error {
+	b, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, append(b, '\n'))
+}
+
+func (v *teachView) saveAdapter() {
+	if v.result == nil || v.result.Adapter == "" {
+		return
+	}
+	name := v.form.name.Text + ".safetensors"
+	v.chooseSave(name, func(path string) error { return v.SaveAdapter(path) })
+}
+
+// SaveAdapter copies the run's adapter to path atomically and adds it to
+// the Generate tab's list.
+func (v *teachView) SaveAdapter(path string) error {
+	if err := copyFileAtomic(path, v.result.Adapter); err != nil {
+		return err
+	}
+	v.generate.LoadAdapter(path)
+	return nil
+}
+
+// useAdapter applies the run's adapter in the Generate tab, with the
+// task's first prompt.
+func (v *teachView) useAdapter() {
+	if v.result == nil || v.result.Adapter == "" {
+		return
+	}
+	if ps := v.form.Prompts(); len(ps) > 0 {
+		v.generate.prompt.SetText(ps[0])
+	}
+	v.generate.LoadAdapter(v.result.Adapter)
+	v.showTab()
+}
+
+// chooseSave asks for a file name and calls write with its path; the
+// outcome goes to the status line.
+func (v *teachView) chooseSave(name string, write func(path string) error) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		w.Close() // written again atomically below
+		path := w.URI().Path()
+		if err := write(path); err != nil {
+			v.host.fail(err)
+			return
+		}
+		v.host.say("Saved " + filepath.Base(path) + " in " + filepath.Dir(path))
+	}, v.window)
+	d.SetFileName(name)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
