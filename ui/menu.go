@@ -9,16 +9,23 @@ import (
 // Ctrl+Z and Ctrl+Y reach the window as fyne.ShortcutUndo and ShortcutRedo.
 var redoShift = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 
-// setMenu gives the window its menu, File (the task files) and Edit (undo
-// and redo of the drawing), and the undo and redo keys.
+// setMenu gives the window its menu, File (the task files, the recent
+// ones) and Edit (undo and redo of the drawing), and the undo and redo keys.
 func (s *Studio) setMenu() {
 	undo := fyne.NewMenuItem("Undo stroke", s.Undo)
 	undo.Shortcut = &fyne.ShortcutUndo{}
 	redo := fyne.NewMenuItem("Redo stroke", s.Redo)
 	redo.Shortcut = &fyne.ShortcutRedo{}
+	recent := fyne.NewMenuItem("Open recent", nil)
+	recent.ChildMenu = fyne.NewMenu("", s.teach.recent.menuItems(s.openRecent)...)
+	s.teach.recent.onChanged = func() {
+		recent.ChildMenu.Items = s.teach.recent.menuItems(s.openRecent)
+		s.menu.Refresh()
+	}
+	onTeach := func(f func()) func() { return func() { s.tabs.Select(s.teachTab); f() } }
 	file := fyne.NewMenu("File",
-		fyne.NewMenuItem("Open task…", s.teach.openTask),
-		fyne.NewMenuItem("Save task…", s.teach.saveTask))
+		fyne.NewMenuItem("Open task…", onTeach(s.teach.openTask)), recent,
+		fyne.NewMenuItem("Save task…", onTeach(s.teach.saveTask)))
 	s.menu = fyne.NewMainMenu(file, fyne.NewMenu("Edit", undo, redo))
 	s.Window.SetMainMenu(s.menu)
 
@@ -28,6 +35,12 @@ func (s *Studio) setMenu() {
 	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { s.Undo() })
 	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { s.Redo() })
 	c.AddShortcut(redoShift, func(fyne.Shortcut) { s.Redo() })
+}
+
+// openRecent opens a recent task file in the Teach tab.
+func (s *Studio) openRecent(path string) {
+	s.tabs.Select(s.teachTab)
+	s.teach.OpenTask(path)
 }
 
 // Undo takes back the last stroke of the visual prompt, when the Teach tab

@@ -73,7 +73,7 @@ func NewStudio(a fyne.App, b Backend) *Studio {
 		"What the prompt means: the scenes the built-in models learn from", s.world.samples)
 	generateTab := container.NewTabItemWithIcon("Generate", theme.MediaPhotoIcon(), s.generate.content)
 	s.tabs = container.NewAppTabs(generateTab)
-	s.teach = newTeachView(b, s.Window, s, s.generate, func() { s.tabs.Select(generateTab) })
+	s.teach = newTeachView(b, s.Window, a.Preferences(), s, s.generate, func() { s.tabs.Select(generateTab) })
 	s.teachTab = container.NewTabItemWithIcon("Teach", theme.ColorPaletteIcon(), s.teach.content)
 	s.tabs.Append(s.teachTab)
 	s.tabs.Append(container.NewTabItemWithIcon("World", theme.GridIcon(),

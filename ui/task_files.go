@@ -2,32 +2,54 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
 )
 
+// openTask asks for a task file and opens it.
 func (v *teachView) openTask() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil || r == nil {
 			return
 		}
 		r.Close()
-		t, err := v.backend.Task(r.URI().Path())
-		if err != nil {
-			v.host.fail(err)
-			return
-		}
-		v.choose.ClearSelected()
-		v.Load(t)
-		v.host.say("Opened task " + r.URI().Path())
+		v.OpenTask(r.URI().Path())
 	}, v.window)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
+}
+
+// OpenTask loads a task file and puts it first in the recent files; a file
+// that has gone leaves the list.
+func (v *teachView) OpenTask(path string) {
+	t, err := v.backend.Task(path)
+	if err != nil {
+		if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {
+			v.recent.Remove(path)
+		}
+		v.host.fail(err)
+		return
+	}
+	v.choose.ClearSelected()
+	v.Load(t)
+	v.recent.Add(path)
+	v.host.say("Opened task " + path)
+}
+
+// showRecent pops up the recent task files under the button.
+func (v *teachView) showRecent(under fyne.CanvasObject) {
+	menu := fyne.NewMenu("", v.recent.menuItems(v.OpenTask)...)
+	c := fyne.CurrentApp().Driver().CanvasForObject(under)
+	widget.ShowPopUpMenuAtRelativePosition(menu, c, fyne.NewPos(0, under.Size().Height), under)
 }
 
 // saveTask checks the task, then asks where to write it.
@@ -46,13 +68,18 @@ func (v *teachView) saveTask() {
 	})
 }
 
-// SaveTask writes a task file atomically.
+// SaveTask writes a task file atomically and puts it first in the recent
+// files.
 func (v *teachView) SaveTask(spec TaskSpec, path string) error {
 	b, err := json.MarshalIndent(spec, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(b, '\n'))
+	if err := writeFileAtomic(path, append(b, '\n')); err != nil {
+		return err
+	}
+	v.recent.Add(path)
+	return nil
 }
 
 func (v *teachView) saveAdapter() {

@@ -33,6 +33,7 @@ type teachView struct {
 	showTab  func() // brings the Generate tab forward
 
 	choose  *widget.Select
+	recent  *recentTasks
 	form    *taskForm
 	visual  *visualEditor
 	run     *runPanel
@@ -50,9 +51,9 @@ type teachView struct {
 	finished func() // called on the UI thread when a run has ended (tests)
 }
 
-func newTeachView(b Backend, w fyne.Window, h host, generate *generateView, showGenerate func()) *teachView {
+func newTeachView(b Backend, w fyne.Window, prefs fyne.Preferences, h host, generate *generateView, showGenerate func()) *teachView {
 	v := &teachView{backend: b, window: w, host: h, generate: generate, showTab: showGenerate,
-		form: newTaskForm(b.Answers()), visual: newVisualEditor(w)}
+		form: newTaskForm(b.Answers()), visual: newVisualEditor(w), recent: &recentTasks{prefs: prefs}}
 	v.visual.onDraw = v.form.questions.Suggest
 	v.form.prompts.OnChanged = func(string) {
 		if !v.loading {
@@ -64,9 +65,11 @@ func newTeachView(b Backend, w fyne.Window, h host, generate *generateView, show
 	v.choose = widget.NewSelect(append([]string{newTaskOption}, b.Tasks()...), v.pick)
 	v.choose.PlaceHolder = "(from a file)"
 	open := widget.NewButtonWithIcon("Open task…", theme.FolderOpenIcon(), v.openTask)
+	var recent *widget.Button
+	recent = widget.NewButtonWithIcon("Recent", theme.HistoryIcon(), func() { v.showRecent(recent) })
 	save := widget.NewButtonWithIcon("Save task…", theme.DocumentSaveIcon(), v.saveTask)
 	taskBar := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Task"), nil, v.choose),
-		container.NewGridWithColumns(2, open, save))
+		container.NewGridWithColumns(3, open, recent, save))
 
 	left := widget.NewCard("Task", "", container.NewBorder(taskBar, nil, nil, nil, container.NewVScroll(v.form.object)))
 	middle := widget.NewCard("Visual prompt", "", container.NewVScroll(v.visual.object))
