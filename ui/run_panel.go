@@ -15,12 +15,13 @@ import (
 const previewSide = 128
 
 // runPanel shows a teaching run: Teach and Stop, the progress bar with the
-// loss and the rater's probability, the live preview (one seed without and
-// with the adapter), and at the end the results.
+// loss and the rater's probability, the live loss curve, the live preview
+// (one seed without and with the adapter), and at the end the results.
 type runPanel struct {
 	teach, stop *widget.Button
 	bar         *widget.ProgressBar
 	stats       *widget.Label
+	loss        *lossPlot // hidden until a run starts
 	base        *canvas.Image
 	adapted     *canvas.Image
 	caption     *widget.Label
@@ -31,7 +32,8 @@ type runPanel struct {
 
 func newRunPanel(teach, stop func(), results *resultsView) *runPanel {
 	p := &runPanel{bar: widget.NewProgressBar(), stats: widget.NewLabel("Not started."), caption: widget.NewLabel(""),
-		base: pixelImage(previewSide), adapted: pixelImage(previewSide), results: results}
+		loss: newLossPlot(), base: pixelImage(previewSide), adapted: pixelImage(previewSide), results: results}
+	p.loss.Hide()
 	p.teach = widget.NewButtonWithIcon("Teach", theme.MediaPlayIcon(), teach)
 	p.teach.Importance = widget.HighImportance
 	p.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), stop)
@@ -44,7 +46,7 @@ func newRunPanel(teach, stop func(), results *resultsView) *runPanel {
 	p.preview.Hide()
 	p.object = container.NewVBox(
 		container.NewGridWithColumns(2, p.teach, p.stop),
-		p.bar, p.stats, p.preview,
+		p.bar, p.stats, p.loss, p.preview,
 		results.object,
 	)
 	return p
@@ -73,6 +75,8 @@ func (p *runPanel) Start(steps int) {
 	p.bar.Max, p.bar.Value = float64(steps), 0
 	p.bar.Refresh()
 	p.stats.SetText(fmt.Sprintf("Starting: %d steps …", steps))
+	p.loss.Reset(steps)
+	p.loss.Show()
 	p.preview.Hide()
 	p.results.Clear()
 }
@@ -83,6 +87,7 @@ func (p *runPanel) Progress(pr Progress) {
 	p.bar.SetValue(float64(pr.Step))
 	p.stats.SetText(fmt.Sprintf("step %d of %d · loss %.3f · rater p %.2f · %.1f steps/s · %s left",
 		pr.Step, pr.Steps, pr.Loss, pr.Prob, pr.StepsPerSec, pr.ETA.Round(time.Second)))
+	p.loss.Add(pr.Step, pr.Loss)
 	if pr.Base != nil && pr.Adapted != nil {
 		p.base.Image, p.adapted.Image = pr.Base, pr.Adapted
 		p.base.Refresh()
