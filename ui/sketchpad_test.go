@@ -3,10 +3,12 @@ package ui
 import (
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"dualprocess/training/visual"
 	"dualprocess/ui/tool"
@@ -124,3 +126,34 @@ func TestThePadShowsTheDrawingOverTheBackdrop(t *testing.T) {
 }
 
 func boxTool() tool.Tool { return tool.Box{} }
+
+func TestTheVerticalLineSaysNoJudgeChecksIt(t *testing.T) {
+	s, _, v := openTeach(t)
+	test.Tap(v.tools[tool.Vertical{}])
+	if !strings.Contains(v.help.Text, "No independent judge — results are the rater's opinion only") || v.help.Importance != widget.WarningImportance {
+		t.Errorf("the Vertical tool's help %q (importance %v); want it to warn that no judge checks it", v.help.Text, v.help.Importance)
+	}
+	tapPad(v.pad, 0.4, 0.5)
+	s.teach.form.name.SetText("tree-left")
+	s.teach.form.prompts.SetText("hills at noon with trees")
+	if !strings.Contains(v.judgeLabel.Text, "Vertical: no independent judge — results are the rater's opinion only") {
+		t.Errorf("judge line %q; want the vertical line named as unjudged", v.judgeLabel.Text)
+	}
+	if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), "no independent judge") {
+		t.Errorf("a task with only a vertical line: %v; want it refused, saying no judge checks the line", err)
+	}
+
+	test.Tap(v.tools[tool.Horizon{}])
+	if strings.Contains(v.help.Text, "No independent judge") || !strings.Contains(v.help.Text, "Checked by the horizon judge") {
+		t.Errorf("the Horizon tool's help %q; want its judge named", v.help.Text)
+	}
+	tapPad(v.pad, 0.5, 0.7)
+	if !strings.HasPrefix(v.judgeLabel.Text, "Judge: the horizon") || !strings.Contains(v.judgeLabel.Text, "Vertical: no independent judge") {
+		t.Errorf("judge line %q; want the horizon judge, and the vertical line still named as unjudged", v.judgeLabel.Text)
+	}
+	v.pad.Undo()
+	v.pad.Undo()
+	if strings.Contains(v.judgeLabel.Text, "Vertical") {
+		t.Errorf("judge line %q after undoing the line", v.judgeLabel.Text)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -130,7 +131,11 @@ func (v *teachView) Spec() (TaskSpec, error) {
 	t.Visual.Mode = v.visual.pad.Mode()
 	t.Judge = v.visual.judge
 	if t.Judge.Kind == "" {
-		return t, errors.New("judge: none yet; draw a horizon, line weight, points A/B, box or palette so the judge knows what to check")
+		msg := "judge: none yet; draw a horizon, line weight, points A/B, box or palette so the judge knows what to check"
+		if note := v.visual.unjudged(); note != "" {
+			msg += " (" + strings.ReplaceAll(note, "\n", " ") + ")"
+		}
+		return t, errors.New(msg)
 	}
 	return t, nil
 }

@@ -94,7 +94,7 @@ func newVisualEditor(w fyne.Window) *visualEditor {
 		widget.NewLabel("Overlay"), v.mode,
 	)
 	v.object = container.NewVBox(bar, v.help, container.NewCenter(v.pad),
-		container.NewHBox(v.undo, v.redo, clear), options, v.judgeLabel)
+		container.NewHBox(v.undo, v.redo, clear), v.judgeLabel, options)
 	v.SetTool(tool.All()[0])
 	v.showJudge()
 	v.showHistory()
@@ -111,7 +111,12 @@ func (v *visualEditor) SetTool(t tool.Tool) {
 		}
 		b.Refresh()
 	}
-	v.help.SetText(t.Help())
+	judged, ok := t.Judge()
+	v.help.Importance = widget.MediumImportance
+	if !ok {
+		v.help.Importance = widget.WarningImportance
+	}
+	v.help.SetText(t.Help() + "\n" + strings.ToUpper(judged[:1]) + judged[1:] + ".")
 }
 
 // SetColour sets the colour the palette tool adds.
@@ -169,15 +174,32 @@ func sameStroke(a, b visual.Stroke) bool {
 		a.Width == b.Width && a.Label == b.Label && slices.Equal(a.Colors, b.Colors)
 }
 
+// showJudge says what the independent judge will check, and which of the
+// drawing's strokes no judge checks.
 func (v *visualEditor) showJudge() {
+	note := v.unjudged()
 	if v.judge.Kind == "" {
 		v.judgeLabel.Importance = widget.WarningImportance
-		v.judgeLabel.SetText("Judge: none yet. Draw a horizon, line weight, points A/B, box or palette: " +
-			"the independent judge checks what the drawing asks for.")
+		v.judgeLabel.SetText(strings.TrimSpace("Judge: none yet. Draw a horizon, line weight, points A/B, box or palette: " +
+			"the independent judge checks what the drawing asks for.\n" + note))
 		return
 	}
 	v.judgeLabel.Importance = widget.MediumImportance
-	v.judgeLabel.SetText("Judge: " + describeTarget(v.judge))
+	if note != "" {
+		v.judgeLabel.Importance = widget.WarningImportance
+	}
+	v.judgeLabel.SetText(strings.TrimSpace("Judge: " + describeTarget(v.judge) + ".\n" + note))
+}
+
+// unjudged says which tools drew strokes that no independent judge checks,
+// or "".
+func (v *visualEditor) unjudged() string {
+	var lines []string
+	for _, t := range tool.Unjudged(v.pad.Strokes()) {
+		text, _ := t.Judge()
+		lines = append(lines, t.Name()+": "+text+".")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // describeTarget says in words what the judge will check.

@@ -33,6 +33,10 @@ func (Horizon) Questions() []QA {
 	}
 }
 
+func (Horizon) Judge() (string, bool) {
+	return "checked by the horizon judge, which finds the horizon row in the image", true
+}
+
 func (h Horizon) Target(strokes []visual.Stroke) (judge.Target, bool) {
 	s, ok := last(strokes, h.Kind())
 	if !ok {

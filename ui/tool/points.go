@@ -75,6 +75,10 @@ func (Points) Questions() []QA {
 	}
 }
 
+func (Points) Judge() (string, bool) {
+	return "checked by the depth judge, a depth model that orders A and B", true
+}
+
 func (p Points) Target(strokes []visual.Stroke) (judge.Target, bool) {
 	a, okA := labelled(strokes, p.Kind(), "A")
 	b, okB := labelled(strokes, p.Kind(), "B")

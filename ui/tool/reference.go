@@ -46,6 +46,10 @@ func (Reference) Questions() []QA {
 	}
 }
 
+func (Reference) Judge() (string, bool) {
+	return "checked by the lineweight judge, which measures the width of the outlines", true
+}
+
 func (r Reference) Target(strokes []visual.Stroke) (judge.Target, bool) {
 	s, ok := last(strokes, r.Kind())
 	if !ok {

@@ -55,6 +55,10 @@ func (Swatches) Questions() []QA {
 	}
 }
 
+func (Swatches) Judge() (string, bool) {
+	return "checked by the palette judge, which compares the image's main colours with the strip (mean ΔE)", true
+}
+
 func (sw Swatches) Target(strokes []visual.Stroke) (judge.Target, bool) {
 	s, ok := last(strokes, sw.Kind())
 	if !ok {

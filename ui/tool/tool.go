@@ -1,13 +1,15 @@
 // Package tool holds the tools that draw a visual prompt, one file each.
 // A tool has a name and an icon, says what a tap or a drag does to the
 // drawing's strokes, suggests questions with their desired answers, and
-// names the independent judge's target its strokes imply.
+// names the independent judge that checks its strokes (or says that none
+// does) and the target its strokes imply.
 package tool
 
 import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	"fyne.io/fyne/v2"
 
@@ -44,6 +46,11 @@ type Tool interface {
 	// Questions suggests questions about the tool's strokes with the
 	// answers that ask for them to be obeyed, the best first.
 	Questions() []QA
+	// Judge says which independent judge (training/judge) checks the
+	// tool's strokes and what it measures, with true ("checked by the
+	// horizon judge, which ..."); or that none does, so that results for
+	// them are the rater's opinion only, with false.
+	Judge() (string, bool)
 	// Target is the judge's target implied by the tool's strokes, false
 	// when there are none (or the tool implies no judge).
 	Target(strokes []visual.Stroke) (judge.Target, bool)
@@ -75,6 +82,18 @@ func JudgeFor(strokes []visual.Stroke) (judge.Target, bool) {
 		}
 	}
 	return judge.Target{}, false
+}
+
+// Unjudged lists the tools that drew strokes of a drawing and that no
+// independent judge checks, in toolbar order.
+func Unjudged(strokes []visual.Stroke) []Tool {
+	var out []Tool
+	for _, t := range All() {
+		if _, ok := t.Judge(); !ok && slices.ContainsFunc(strokes, func(s visual.Stroke) bool { return s.Tool == t.Kind() }) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // replace returns strokes without those of kind, with s appended.

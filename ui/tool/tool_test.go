@@ -3,6 +3,7 @@ package tool
 import (
 	"image/color"
 	"slices"
+	"strings"
 	"testing"
 
 	"dualprocess/training/judge"
@@ -92,6 +93,30 @@ func TestJudgeFollowsTheLatestStrokeThatImpliesOne(t *testing.T) {
 	}
 	if _, ok := JudgeFor(nil); ok {
 		t.Error("an empty drawing implies a judge")
+	}
+}
+
+// TestEveryToolNamesTheJudgeItsStrokesImply checks each tool's judge text
+// against what its strokes imply: a named judge of a kind training/judge
+// has, or, for a tool that implies none, a plain statement of that.
+func TestEveryToolNamesTheJudgeItsStrokesImply(t *testing.T) {
+	for _, tl := range All() {
+		e := newEditor()
+		tap(tl, e, 0.3, 0.5)
+		tap(tl, e, 0.7, 0.4) // points: B
+		text, ok := tl.Judge()
+		target, implied := tl.Target(e.strokes)
+		switch {
+		case ok != implied:
+			t.Errorf("%s: Judge() says %v (%q), its strokes imply a judge: %v", tl.Name(), ok, text, implied)
+		case ok && (!slices.Contains(judge.Kinds, target.Kind) || !strings.Contains(text, "the "+target.Kind+" judge")):
+			t.Errorf("%s: Judge() %q does not name the %s judge its strokes imply", tl.Name(), text, target.Kind)
+		case !ok && !strings.Contains(text, "no independent judge"):
+			t.Errorf("%s: Judge() %q does not say that no judge checks it", tl.Name(), text)
+		}
+		if unjudged := slices.Contains(Unjudged(e.strokes), tl); unjudged == ok {
+			t.Errorf("%s: Unjudged lists it: %v; it has a judge: %v", tl.Name(), unjudged, ok)
+		}
 	}
 }
 

@@ -1,8 +1,11 @@
 package tool
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
-func TestVerticalKeepsOneLineAndImpliesNoJudge(t *testing.T) {
+func TestVerticalKeepsOneLineAndSaysNoJudgeChecksIt(t *testing.T) {
 	e := newEditor()
 	tap(Vertical{}, e, 0.2, 0.5)
 	tap(Vertical{}, e, 0.625, 0.1)
@@ -11,5 +14,12 @@ func TestVerticalKeepsOneLineAndImpliesNoJudge(t *testing.T) {
 	}
 	if _, ok := (Vertical{}).Target(e.strokes); ok {
 		t.Error("a vertical line implies a judge; none measures it")
+	}
+	text, ok := Vertical{}.Judge()
+	if ok || !strings.Contains(text, "no independent judge") || !strings.Contains(text, "rater's opinion only") {
+		t.Errorf("Judge() = %q, %v; want it to say that no independent judge checks it", text, ok)
+	}
+	if got := Unjudged(e.strokes); len(got) != 1 || got[0] != (Vertical{}) {
+		t.Errorf("Unjudged = %v, want the vertical line", got)
 	}
 }
