@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"dualprocess/training/visual"
+)
+
+// Teach starts a run in the background; while one runs it is refused.
+func (v *teachView) Teach() {
+	if v.cancel != nil {
+		v.host.fail(errors.New("a teaching run is already going: wait for it to finish, or press Stop"))
+		return
+	}
+	spec, err := v.Spec()
+	if err != nil {
+		v.host.fail(err)
+		return
+	}
+	dir, err := os.MkdirTemp("", "dualprocess-run-*")
+	if err != nil {
+		v.host.fail(err)
+		return
+	}
+	v.dirs = append(v.dirs, dir)
+	overlay := v.overlay()
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	v.result = nil
+	v.run.Start(spec.Train.Steps)
+	v.host.say(fmt.Sprintf("Teaching %s: %d steps …", spec.Name, spec.Train.Steps))
+	v.runs.Add(1)
+	go func() {
+		defer v.runs.Done()
+		res, err := v.backend.Teach(ctx, spec, dir, func(p Progress) { fyne.Do(func() { v.run.Progress(p) }) })
+		fyne.Do(func() { v.finish(spec, res, err, overlay) })
+	}()
+}
+
+// overlay is the visual prompt as the rater sees it, or nil.
+func (v *teachView) overlay() *visual.Overlay {
+	d, err := v.visual.pad.Drawing()
+	if err != nil || d == nil {
+		return nil
+	}
+	ov, _ := visual.NewOverlay(d, v.visual.pad.Mode())
+	return ov
+}
+
+func (v *teachView) finish(spec TaskSpec, res *Result, err error, ov *visual.Overlay) {
+	v.cancel()
+	v.cancel = nil
+	v.run.Finish(res, err)
+	if res != nil {
+		v.result = res
+		v.run.results.Set(res, describeTarget(spec.Judge), ov)
+	}
+	switch {
+	case res == nil:
+		v.host.fail(fmt.Errorf("teaching %s failed: %w", spec.Name, err))
+	case err != nil:
+		v.host.fail(fmt.Errorf("teaching %s ended early: %w; the results below are of the adapter so far", spec.Name, err))
+	case res.Stopped:
+		v.host.say(fmt.Sprintf("Stopped %s after %d of %d steps; the results below are of the adapter so far.",
+			spec.Name, res.StepsDone, res.Steps))
+	default:
+		v.host.say(fmt.Sprintf("Taught %s. %s Save the adapter to keep it.", spec.Name, summaryText(res)))
+	}
+	if v.finished != nil {
+		v.finished()
+	}
+}
+
+// Stop ends the run early; it still evaluates and shows its results.
+func (v *teachView) Stop() {
+	if v.cancel == nil {
+		v.host.say("Nothing to stop: no teaching run is going.")
+		return
+	}
+	v.run.Stopping()
+	v.host.say("Stopping: evaluating the adapter so far …")
+	v.cancel()
+}
+
+// Close stops a run, waits a little for it, and removes the run folders.
+func (v *teachView) Close() {
+	if v.cancel != nil {
+		v.cancel()
+	}
+	done := make(chan struct{})
+	go func() { v.runs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+	}
+	for _, d := range v.dirs {
+		os.RemoveAll(d)
+	}
+	v.dirs = nil
+}
