@@ -10,9 +10,10 @@ import (
 )
 
 // Backend is what the window needs from the models: drawing samples,
-// loading adapters and teaching. app/gui_backend.go implements it on the
-// built-in generator and rater; the tests use a fake. The window calls the
-// slow methods (Generate, LoadAdapter, Check, Teach) from goroutines.
+// loading adapters, rating and teaching. app/gui_backend.go implements it
+// on the built-in generator and rater; the tests use a fake. The window
+// calls the slow methods (Generate, LoadAdapter, Check, RateBase, Teach)
+// from goroutines.
 type Backend interface {
 	// Generate draws one image per seed for prompt, with the adapters
 	// composed at their weights.
@@ -30,6 +31,11 @@ type Backend interface {
 	// Check names every problem of a task: its fields, question words the
 	// rater does not know, answers it never gives.
 	Check(task TaskSpec) error
+	// RateBase scores the base generator's samples for the task without
+	// teaching (teach --vanilla): every evaluation seed with the rater's
+	// probability of each question's desired answer and the judge's
+	// verdict. Cancelling ctx stops it with ctx's error.
+	RateBase(ctx context.Context, task TaskSpec) (*BaseRating, error)
 	// Teach trains an adapter for the task, writing the run's outputs into
 	// dir and calling progress (on the worker's goroutine) as it goes.
 	// Cancelling ctx stops early; the result is still evaluated and returned.
@@ -126,6 +132,23 @@ type SeedResult struct {
 	Seed          int64
 	Prompt        string
 	Before, After Rated // After.Image is nil without an adapter
+}
+
+// BaseRating is how the base generator, untaught, fares on a task.
+type BaseRating struct {
+	Questions []QA
+	Seeds     []BaseSeed
+	Summary   Summary
+}
+
+// BaseSeed is one evaluation seed of the base generator: its image, the
+// rater's mean probability and the judge's result, and the rater's
+// probability of each question's desired answer.
+type BaseSeed struct {
+	Seed   int64
+	Prompt string
+	Rated
+	Probs []float64 // one per question, in order
 }
 
 // Rated is one evaluation image with the rater's probability and the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,11 +20,13 @@ import (
 
 // fakeBackend stands in for the models. Generated images are flat colours
 // that encode the seed and the sum of the adapter weights; Teach runs
-// Steps fake steps, each waiting on gate when it is set.
+// Steps fake steps, each waiting on gate when it is set; RateBase waits on
+// gate once.
 type fakeBackend struct {
 	mu        sync.Mutex
 	generated []generateCall
 	taught    []TaskSpec
+	rated     []TaskSpec
 	teachErr  error         // Teach fails with it before any step
 	checkErr  error         // Check fails with it
 	gate      chan struct{} // when set, every step waits for a value
@@ -175,6 +178,39 @@ func (f *fakeBackend) Teach(ctx context.Context, task TaskSpec, dir string, prog
 	res.Before = Summary{Passed: 0, Of: len(res.Seeds), RaterProb: 0.2}
 	res.After = &Summary{Passed: len(res.Seeds), Of: len(res.Seeds), RaterProb: 0.9}
 	return res, nil
+}
+
+// RateBase gives question q of the i-th seed the probability 0.1(q+1) +
+// 0.05i, and fails every seed.
+func (f *fakeBackend) RateBase(ctx context.Context, task TaskSpec) (*BaseRating, error) {
+	f.mu.Lock()
+	f.rated = append(f.rated, task)
+	gate := f.gate
+	f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fail := judge.Result{Kind: task.Judge.Kind, Found: true, Verdict: &judge.Verdict{Pass: false, Error: 9, Tolerance: 3, Units: "px at 64"}}
+	r := &BaseRating{Questions: task.Questions, Summary: Summary{Of: len(task.Train.EvalSeeds)}}
+	for i, seed := range task.Train.EvalSeeds {
+		s := BaseSeed{Seed: seed, Prompt: task.Prompts[i%len(task.Prompts)], Rated: Rated{Image: flat(color.Gray{uint8(40 * i)}), Judge: fail}}
+		logp := 0.0
+		for q := range task.Questions {
+			p := 0.1*float64(q+1) + 0.05*float64(i)
+			s.Probs = append(s.Probs, p)
+			logp += math.Log(p)
+		}
+		s.RaterProb = math.Exp(logp / float64(len(task.Questions)))
+		r.Summary.RaterProb += s.RaterProb / float64(len(task.Train.EvalSeeds))
+		r.Seeds = append(r.Seeds, s)
+	}
+	return r, nil
 }
 
 func (f *fakeBackend) teachCalls() []TaskSpec {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,9 +18,11 @@ const previewSide = 128
 
 // runPanel shows a teaching run: Teach and Stop, the progress bar with the
 // loss and the rater's probability, the live loss curve, the live preview
-// (one seed without and with the adapter), and at the end the results.
+// (one seed without and with the adapter), and at the end the results. Rate
+// (vanilla) shows instead the base generator's samples rated untaught.
 type runPanel struct {
 	teach, stop *widget.Button
+	rate        *widget.Button
 	bar         *widget.ProgressBar
 	stats       *widget.Label
 	loss        *lossPlot // hidden until a run starts
@@ -27,17 +31,20 @@ type runPanel struct {
 	caption     *widget.Label
 	preview     fyne.CanvasObject // the images and their caption, hidden until the first preview
 	results     *resultsView
+	vanilla     *vanillaView
 	object      fyne.CanvasObject
 }
 
-func newRunPanel(teach, stop func(), results *resultsView) *runPanel {
+func newRunPanel(teach, stop, rate func(), results *resultsView) *runPanel {
 	p := &runPanel{bar: widget.NewProgressBar(), stats: widget.NewLabel("Not started."), caption: widget.NewLabel(""),
-		loss: newLossPlot(), base: pixelImage(previewSide), adapted: pixelImage(previewSide), results: results}
+		loss: newLossPlot(), base: pixelImage(previewSide), adapted: pixelImage(previewSide), results: results,
+		vanilla: newVanillaView()}
 	p.loss.Hide()
 	p.teach = widget.NewButtonWithIcon("Teach", theme.MediaPlayIcon(), teach)
 	p.teach.Importance = widget.HighImportance
 	p.stop = widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), stop)
 	p.stop.Disable()
+	p.rate = widget.NewButtonWithIcon("Rate (vanilla)", theme.QuestionIcon(), rate)
 	p.stats.Wrapping = fyne.TextWrapWord
 	p.caption.SizeName = theme.SizeNameCaptionText
 	p.caption.Alignment = fyne.TextAlignCenter
@@ -45,9 +52,9 @@ func newRunPanel(teach, stop func(), results *resultsView) *runPanel {
 	p.preview = container.NewVBox(container.NewCenter(preview), p.caption)
 	p.preview.Hide()
 	p.object = container.NewVBox(
-		container.NewGridWithColumns(2, p.teach, p.stop),
+		container.NewGridWithColumns(3, p.teach, p.stop, p.rate),
 		p.bar, p.stats, p.loss, p.preview,
-		results.object,
+		results.object, p.vanilla.object,
 	)
 	return p
 }
@@ -79,6 +86,33 @@ func (p *runPanel) Start(steps int) {
 	p.loss.Show()
 	p.preview.Hide()
 	p.results.Clear()
+	p.vanilla.Clear()
+}
+
+// StartRating resets the panel for rating seeds base samples on questions.
+func (p *runPanel) StartRating(seeds, questions int) {
+	p.stop.Enable()
+	p.bar.Max, p.bar.Value = 1, 0
+	p.bar.Refresh()
+	p.stats.SetText(fmt.Sprintf("Rating the base generator's samples, untaught: %d seeds, %d questions each …", seeds, questions))
+	p.loss.Hide()
+	p.preview.Hide()
+	p.results.Clear()
+	p.vanilla.Clear()
+}
+
+// FinishRating ends a rating.
+func (p *runPanel) FinishRating(err error) {
+	p.stop.Disable()
+	switch {
+	case errors.Is(err, context.Canceled):
+		p.stats.SetText("Rating stopped.")
+	case err != nil:
+		p.stats.SetText("Rating failed: " + err.Error())
+	default:
+		p.bar.SetValue(p.bar.Max)
+		p.stats.SetText("Rated the base samples (no training).")
+	}
 }
 
 // Progress shows a step, and the preview when it has one.

@@ -12,10 +12,28 @@ import (
 	"dualprocess/training/visual"
 )
 
+// What goes in the background of the Teach tab (teachView.job).
+const (
+	jobTeach = "teach"
+	jobRate  = "rate"
+)
+
+// refuseBusy says so and reports true while a run or a rating goes.
+func (v *teachView) refuseBusy() bool {
+	switch {
+	case v.cancel == nil:
+		return false
+	case v.job == jobRate:
+		v.host.fail(errors.New("the base samples are being rated: wait for it to finish, or press Stop"))
+	default:
+		v.host.fail(errors.New("a teaching run is already going: wait for it to finish, or press Stop"))
+	}
+	return true
+}
+
 // Teach starts a run in the background; while one runs it is refused.
 func (v *teachView) Teach() {
-	if v.cancel != nil {
-		v.host.fail(errors.New("a teaching run is already going: wait for it to finish, or press Stop"))
+	if v.refuseBusy() {
 		return
 	}
 	spec, err := v.Spec()
@@ -31,7 +49,7 @@ func (v *teachView) Teach() {
 	v.dirs = append(v.dirs, dir)
 	overlay := v.overlay()
 	ctx, cancel := context.WithCancel(context.Background())
-	v.cancel = cancel
+	v.cancel, v.job = cancel, jobTeach
 	v.result = nil
 	v.run.Start(spec.Train.Steps)
 	v.host.say(fmt.Sprintf("Teaching %s: %d steps …", spec.Name, spec.Train.Steps))
@@ -55,7 +73,7 @@ func (v *teachView) overlay() *visual.Overlay {
 
 func (v *teachView) finish(spec TaskSpec, res *Result, err error, ov *visual.Overlay) {
 	v.cancel()
-	v.cancel = nil
+	v.cancel, v.job = nil, ""
 	v.run.Finish(res, err)
 	if res != nil {
 		v.result = res
@@ -77,10 +95,16 @@ func (v *teachView) finish(spec TaskSpec, res *Result, err error, ov *visual.Ove
 	}
 }
 
-// Stop ends the run early; it still evaluates and shows its results.
+// Stop ends the run early; it still evaluates and shows its results. It
+// ends a rating without results.
 func (v *teachView) Stop() {
 	if v.cancel == nil {
 		v.host.say("Nothing to stop: no teaching run is going.")
+		return
+	}
+	if v.job == jobRate {
+		v.host.say("Stopping the rating …")
+		v.cancel()
 		return
 	}
 	v.run.Stopping()

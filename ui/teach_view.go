@@ -37,7 +37,8 @@ type teachView struct {
 	run     *runPanel
 	content fyne.CanvasObject
 
-	cancel   context.CancelFunc // set while a run goes
+	cancel   context.CancelFunc // set while a run or a rating goes
+	job      string             // which: jobTeach or jobRate
 	runs     sync.WaitGroup
 	dirs     []string // run directories, removed by Close
 	result   *Result
@@ -58,7 +59,7 @@ func newTeachView(b Backend, w fyne.Window, prefs fyne.Preferences, h host, gene
 			v.refreshBackdrop()
 		}
 	}
-	v.run = newRunPanel(v.Teach, v.Stop, newResultsView(v.saveAdapter, v.useAdapter))
+	v.run = newRunPanel(v.Teach, v.Stop, v.Rate, newResultsView(v.saveAdapter, v.useAdapter))
 
 	v.choose = widget.NewSelect(append([]string{newTaskOption}, b.Tasks()...), v.pick)
 	v.choose.PlaceHolder = "(from a file)"
