@@ -30,6 +30,7 @@ type fakeBackend struct {
 	teachErr  error         // Teach fails with it before any step
 	checkErr  error         // Check fails with it
 	gate      chan struct{} // when set, every step waits for a value
+	evaluate  chan struct{} // when set, Teach waits for it to close after the steps, stopped or not
 	stepped   chan int      // when set, receives every step done
 }
 
@@ -137,7 +138,7 @@ func (f *fakeBackend) Check(TaskSpec) error { return f.checkErr }
 func (f *fakeBackend) Teach(ctx context.Context, task TaskSpec, dir string, progress func(Progress)) (*Result, error) {
 	f.mu.Lock()
 	f.taught = append(f.taught, task)
-	gate, stepped, teachErr := f.gate, f.stepped, f.teachErr
+	gate, stepped, teachErr, evaluate := f.gate, f.stepped, f.teachErr, f.evaluate
 	f.mu.Unlock()
 	if teachErr != nil {
 		return nil, teachErr
@@ -162,6 +163,12 @@ func (f *fakeBackend) Teach(ctx context.Context, task TaskSpec, dir string, prog
 		res.StepsDone = step
 		if stepped != nil {
 			stepped <- step
+		}
+	}
+	if evaluate != nil { // like teach.Run: an evaluation Stop cannot cut short, then the files
+		<-evaluate
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
 		}
 	}
 	res.Adapter = filepath.Join(dir, "adapter.safetensors")

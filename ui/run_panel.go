@@ -115,6 +115,11 @@ func (p *runPanel) FinishRating(err error) {
 	}
 }
 
+// keptText says where a run's outputs are, and for how long.
+func keptText(dir string) string {
+	return "Its outputs are in " + dir + " until the window closes; Save adapter… keeps the adapter."
+}
+
 // Progress shows a step, and the preview when it has one.
 func (p *runPanel) Progress(pr Progress) {
 	p.bar.Max = float64(pr.Steps)
@@ -144,9 +149,9 @@ func (p *runPanel) Finish(res *Result, err error) {
 	case res == nil && err != nil:
 		p.stats.SetText("Failed: " + err.Error())
 	case res != nil && res.Stopped:
-		p.stats.SetText(fmt.Sprintf("Stopped after %d of %d steps.", res.StepsDone, res.Steps))
+		p.stats.SetText(fmt.Sprintf("Stopped after %d of %d steps. %s", res.StepsDone, res.Steps, keptText(res.Dir)))
 	case res != nil:
 		p.bar.SetValue(p.bar.Max)
-		p.stats.SetText(fmt.Sprintf("Done: %d steps.", res.StepsDone))
+		p.stats.SetText(fmt.Sprintf("Done: %d steps. %s", res.StepsDone, keptText(res.Dir)))
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"log"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,12 +41,11 @@ func (v *teachView) Teach() {
 		v.host.fail(err)
 		return
 	}
-	dir, err := os.MkdirTemp("", "dualprocess-run-*")
+	dir, err := v.dirs.New()
 	if err != nil {
 		v.host.fail(err)
 		return
 	}
-	v.dirs = append(v.dirs, dir)
 	overlay := v.overlay()
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel, v.job = cancel, jobTeach
@@ -57,7 +56,9 @@ func (v *teachView) Teach() {
 	go func() {
 		defer v.runs.Done()
 		res, err := v.backend.Teach(ctx, spec, dir, func(p Progress) { fyne.Do(func() { v.run.Progress(p) }) })
-		fyne.Do(func() { v.finish(spec, res, err, overlay) })
+		if v.dirs.Ended(dir) { // else the window has closed and the folder is gone
+			fyne.Do(func() { v.finish(spec, dir, res, err, overlay) })
+		}
 	}()
 }
 
@@ -71,9 +72,14 @@ func (v *teachView) overlay() *visual.Overlay {
 	return ov
 }
 
-func (v *teachView) finish(spec TaskSpec, res *Result, err error, ov *visual.Overlay) {
+// finish shows how a run ended. A failed run's folder goes at once; the
+// folder of a run with results stays until the window closes.
+func (v *teachView) finish(spec TaskSpec, dir string, res *Result, err error, ov *visual.Overlay) {
 	v.cancel()
 	v.cancel, v.job = nil, ""
+	if res == nil {
+		v.dirs.Drop(dir)
+	}
 	v.run.Finish(res, err)
 	if res != nil {
 		v.result = res
@@ -112,19 +118,21 @@ func (v *teachView) Stop() {
 	v.cancel()
 }
 
-// Close stops a run, waits a little for it, and removes the run folders.
+// Close stops a run or a rating, waits up to closeWait for it, and
+// removes the run folders; a run still going then removes its own folder
+// when it ends. The window calls it when it has closed, whether by its
+// close button, File ▸ Quit, SIGTERM or SIGINT.
 func (v *teachView) Close() {
 	if v.cancel != nil {
 		v.cancel()
 	}
+	v.dirs.Close()
 	done := make(chan struct{})
 	go func() { v.runs.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(v.closeWait):
+		log.Printf("dualprocess: the teaching run did not stop within %s; removing its folder while it still evaluates", v.closeWait)
 	}
-	for _, d := range v.dirs {
-		os.RemoveAll(d)
-	}
-	v.dirs = nil
+	v.dirs.RemoveAll()
 }

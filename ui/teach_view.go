@@ -7,6 +7,7 @@ import (
 	"image"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,12 +38,13 @@ type teachView struct {
 	run     *runPanel
 	content fyne.CanvasObject
 
-	cancel   context.CancelFunc // set while a run or a rating goes
-	job      string             // which: jobTeach or jobRate
-	runs     sync.WaitGroup
-	dirs     []string // run directories, removed by Close
-	result   *Result
-	backdrop struct {
+	cancel    context.CancelFunc // set while a run or a rating goes
+	job       string             // which: jobTeach or jobRate
+	runs      sync.WaitGroup     // the goroutines of runs and ratings
+	dirs      runDirs
+	closeWait time.Duration // how long Close waits for a run to stop
+	result    *Result
+	backdrop  struct {
 		prompt string
 		id     int
 	}
@@ -51,7 +53,7 @@ type teachView struct {
 }
 
 func newTeachView(b Backend, w fyne.Window, prefs fyne.Preferences, h host, generate *generateView, showGenerate func()) *teachView {
-	v := &teachView{backend: b, window: w, host: h, generate: generate, showTab: showGenerate,
+	v := &teachView{backend: b, window: w, host: h, generate: generate, showTab: showGenerate, closeWait: 10 * time.Second,
 		form: newTaskForm(b.Answers()), visual: newVisualEditor(w), recent: &recentTasks{prefs: prefs}}
 	v.visual.onDraw = v.form.questions.Suggest
 	v.form.prompts.OnChanged = func(string) {

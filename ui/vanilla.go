@@ -120,7 +120,9 @@ func (v *teachView) Rate() {
 	go func() {
 		defer v.runs.Done()
 		r, err := v.backend.RateBase(ctx, spec)
-		fyne.Do(func() { v.rated(spec, r, err) })
+		if !v.dirs.Closed() {
+			fyne.Do(func() { v.rated(spec, r, err) })
+		}
 	}()
 }
 
