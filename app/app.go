@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Version is the application version; FyneApp.toml carries the same number.
@@ -54,11 +55,18 @@ func register(c command) {
 const defaultCommand = "gui"
 
 // Main runs dualprocess with the process's arguments and streams and
-// returns the exit status. Ctrl-C cancels the running command's context.
+// returns the exit status. Ctrl-C (SIGINT) or SIGTERM cancels the running
+// command's context, so that it stops and cleans up: the window closes and
+// removes its run folders, teach writes what it has.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	return Run(ctx, args, os.Stdout, os.Stderr)
+}
+
+// signalContext is cancelled by SIGINT or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // Run runs one subcommand and returns the exit status: 0 on success, 1 when
