@@ -150,7 +150,7 @@ func Run(ctx context.Context, ck *Checkpoint, out, ckPath string, log io.Writer)
 			truths[k] = pool[i].Truth
 		}
 		if weight != nil {
-			if err := G.Let(weight, weightTensor(truths, cfg.ObjectWeight)); err != nil {
+			if err := G.Let(weight, weightTensor(truths, imgs, cfg.ObjectWeight)); err != nil {
 				return err
 			}
 		}
