@@ -35,6 +35,7 @@ func setupPretrainGenerator(fs *flag.FlagSet) func(env, []string) error {
 	fs.Float64Var(&cfg.MinLR, "min-lr", def.MinLR, "learning rate at the end of the cosine decay")
 	fs.IntVar(&cfg.Warmup, "warmup", def.Warmup, "steps of linear learning-rate warm-up")
 	fs.Float64Var(&cfg.ObjectWeight, "object-weight", def.ObjectWeight, "extra loss weight of the pixels of the sun, moon and objects")
+	fs.Float64Var(&cfg.SquareWeight, "square-weight", def.SquareWeight, "weight of an extra squared-error term (weighted like the L1 term)")
 	fs.StringVar(&cfg.Init, "init", "", "fine-tune: start from these generator weights (.safetensors) instead of fresh ones")
 	fs.IntVar(&cfg.EvalEvery, "eval-every", def.EvalEvery, "steps between held-out evaluations and checkpoints")
 	return func(e env, args []string) error {

@@ -27,7 +27,7 @@ func BenchmarkStep(b *testing.B) {
 		b.Fatal(err)
 	}
 	target := G.NewTensor(g, G.Float32, 4, G.WithShape(net.Image.Shape()...), G.WithName("target"))
-	loss, err := lossNode(net.Image, target, nil, cfg.EdgeWeight)
+	loss, err := lossNode(net.Image, target, nil, cfg.EdgeWeight, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

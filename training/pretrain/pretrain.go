@@ -34,6 +34,11 @@ type Config struct {
 	// moon's disc box and the objects' boxes (0: every pixel weighs 1). Small
 	// objects cover few pixels, so a plain L1 average lets them fade away.
 	ObjectWeight float64 `json:",omitempty"`
+	// SquareWeight adds SquareWeight * mean w(x - y)^2: unlike L1, whose best
+	// guess for an object it cannot place yet is no object, a squared error
+	// is lowest for a faint blob where the object may be, which the model
+	// can then sharpen.
+	SquareWeight float64 `json:",omitempty"`
 	Init         string  `json:",omitempty"` // weights the run started from (a fine-tuning stage), for the record
 	ClipNorm     float64 // gradient norm clip (0: none)
 	Seed         uint64  // initial weights and the training data
@@ -104,10 +109,10 @@ func Run(ctx context.Context, ck *Checkpoint, out, ckPath string, log io.Writer)
 	}
 	target := G.NewTensor(g, G.Float32, 4, G.WithShape(net.Image.Shape()...), G.WithName("target"))
 	var weight *G.Node
-	if cfg.ObjectWeight > 0 {
+	if cfg.ObjectWeight > 0 || cfg.SquareWeight > 0 {
 		weight = G.NewTensor(g, G.Float32, 4, G.WithShape(net.Image.Shape()...), G.WithName("weight"))
 	}
-	loss, err := lossNode(net.Image, target, weight, cfg.EdgeWeight)
+	loss, err := lossNode(net.Image, target, weight, cfg.EdgeWeight, cfg.SquareWeight)
 	if err != nil {
 		return err
 	}
@@ -204,8 +209,9 @@ func Run(ctx context.Context, ck *Checkpoint, out, ckPath string, log io.Writer)
 
 // lossNode is mean w|x - y| + edge * mean |D(x - y)|, D the horizontal and
 // vertical forward differences of every channel (a fixed 3x3 convolution),
-// w the per-pixel weights (nil: all 1).
-func lossNode(x, y, w *G.Node, edge float64) (*G.Node, error) {
+// w the per-pixel weights (nil: all 1), plus square * mean w(x - y)^2 when
+// w is given.
+func lossNode(x, y, w *G.Node, edge, square float64) (*G.Node, error) {
 	d, err := G.Sub(x, y)
 	if err != nil {
 		return nil, err
@@ -218,6 +224,18 @@ func lossNode(x, y, w *G.Node, edge float64) (*G.Node, error) {
 		if a, err = G.Abs(d); err == nil {
 			if a, err = G.HadamardProd(a, w); err == nil {
 				l1, err = G.Mean(a)
+			}
+		}
+		if err == nil && square > 0 {
+			var s *G.Node
+			if s, err = G.Square(d); err == nil {
+				if s, err = G.HadamardProd(s, w); err == nil {
+					if s, err = G.Mean(s); err == nil {
+						if s, err = G.HadamardProd(s, G.NewConstant(float32(square))); err == nil {
+							l1, err = G.Add(l1, s)
+						}
+					}
+				}
 			}
 		}
 	}
