@@ -8,10 +8,12 @@ package model
 // residual conv block of an image network.
 //
 //	question -> word embeddings, concatenated by position -> MLP -> (gamma, beta) per block
-//	image -> overlay -> [RGB, x, y] -> 3x3 conv @64 -> space to depth
+//	image -> overlay -> [RGB, drawing mask, x, y] -> 3x3 conv @64 -> space to depth
 //	      -> 3x3 conv, 3x3 conv @32 -> space to depth -> 3x3 conv @16
 //	      -> blocks: h = lrelu(1x1 conv [h, x, y]); h += lrelu(FiLM(norm(3x3 conv h)))
-//	      -> 1x1 conv [h, x, y] -> global max and mean pool, and maxima of 4x4 blocks
+//	      -> 1x1 conv [h, x, y] -> global max and mean pool, maxima of 4x4 blocks,
+//	         and means over regions placed by the drawing (at, above, below,
+//	         left and right of it, inside it; rater_regions.go)
 //	      -> MLP (+ question)
 //	      -> bilinear in (features, question readout vector) -> answer logits
 
@@ -30,25 +32,30 @@ import (
 
 // RaterConfig is the rater's architecture.
 type RaterConfig struct {
-	MaxWords int     `json:"max_words"` // question length in words (padded)
-	Embed    int     `json:"embed"`     // width of a word embedding
-	Hidden   int     `json:"hidden"`    // width of the question encoding
-	Stem     [2]int  `json:"stem"`      // conv widths at 64x64 and 32x32
-	Width    int     `json:"width"`     // channels of the FiLM blocks at 16x16
-	Blocks   int     `json:"blocks"`    // number of FiLM blocks
-	Groups   int     `json:"groups"`    // group norm groups before each FiLM (0: none)
-	Head     int     `json:"head"`      // channels of the 1x1 conv before the max pool
-	FC       int     `json:"fc"`        // hidden width of the classifier
-	Grid     int     `json:"grid"`      // side of the block whose maxima the classifier reads by position (0: none)
-	Readout  int     `json:"readout"`   // width of the question's readout vector (bilinear answer layer; 0: linear)
-	Aux      int     `json:"aux"`       // maps predicted from the stem's features in training (0: none)
-	AuxScene int     `json:"aux_scene"` // scene attributes predicted from the stem's features in training (0: none)
-	Slope    float64 `json:"slope"`     // leaky ReLU slope for negative inputs
+	MaxWords int    `json:"max_words"` // question length in words (padded)
+	Embed    int    `json:"embed"`     // width of a word embedding
+	Hidden   int    `json:"hidden"`    // width of the question encoding
+	Stem     [2]int `json:"stem"`      // conv widths at 64x64 and 32x32
+	Width    int    `json:"width"`     // channels of the FiLM blocks at 16x16
+	Blocks   int    `json:"blocks"`    // number of residual blocks
+	Groups   int    `json:"groups"`    // group norm groups in each block (0: none)
+	FiLM     bool   `json:"film"`      // the question modulates the blocks (then one question per image and pass)
+	Head     int    `json:"head"`      // channels of the 1x1 conv before the max pool
+	FC       int    `json:"fc"`        // hidden width of the classifier
+	Grid     int    `json:"grid"`      // side of the block whose maxima the classifier reads by position (0: none)
+	Readout  int    `json:"readout"`   // width of the question's readout vector (bilinear answer layer; 0: linear)
+	Aux      int    `json:"aux"`       // maps predicted from the stem's features in training (0: none)
+	AuxScene int    `json:"aux_scene"` // scene attributes predicted from the stem's features in training (0: none)
+	// RegionAux: in training, the features pooled in each of the Regions
+	// around the drawing also predict the Aux maps' means there (what lies
+	// above the line, inside the box), so the pools carry it from the start.
+	RegionAux bool    `json:"region_aux"`
+	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
 func DefaultRaterConfig() RaterConfig {
-	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, Slope: 0.1}
+	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Slope: 0.1}
 }
 
 // Validate checks that all sizes are usable.
@@ -79,7 +86,7 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	ls := []Layer{
 		dense("words", words+1, c.Embed, 1), // id 0 is padding
 		dense("question", c.MaxWords*c.Embed, c.Hidden, he(c.MaxWords*c.Embed)),
-		conv("stem64", 5, s0, 3, 64, he(9*5)),
+		conv("stem64", 6, s0, 3, 64, he(9*6)), // RGB, the drawing's mask, x, y
 		conv("stem32", 4*s0, s1, 3, 32, he(9*4*s0)),
 		conv("stem32b", s1, s1, 3, 32, he(9*s1)),
 		conv("stem16", 4*s1, w, 3, 16, he(9*4*s1)),
@@ -92,15 +99,23 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	}
 	for b := 0; b < c.Blocks; b++ {
 		ls = append(ls,
-			dense(fmt.Sprintf("film%d", b), c.Hidden, 2*w, filmStd/math.Sqrt(float64(c.Hidden))),
 			conv(fmt.Sprintf("block%d.in", b), w+2, w, 1, 16, he(w+2)),
 			conv(fmt.Sprintf("block%d.conv", b), w, w, 3, 16, 0.5*he(9*w))) // residual branch starts small
+		if c.FiLM {
+			ls = append(ls, dense(fmt.Sprintf("film%d", b), c.Hidden, 2*w, 0.2/math.Sqrt(float64(c.Hidden))))
+		}
 	}
 	ls = append(ls,
 		conv("head", w+2, c.Head, 1, 16, he(w+2)),
 		dense("fc", 2*c.Head, c.FC, he(2*c.Head)),          // max and mean of each head channel
 		dense("fc.question", c.Hidden, c.FC, he(c.Hidden)), // the classifier hears the question too
 	)
+	for _, r := range Regions { // and sees what is at the drawing, beside it and inside it
+		ls = append(ls, dense("fc."+r, c.Head, c.FC, he(c.Head)))
+		if c.RegionAux && c.Aux > 0 {
+			ls = append(ls, dense("aux."+r, c.Head, c.Aux, 1/math.Sqrt(float64(c.Head))))
+		}
+	}
 	if c.Grid > 0 {
 		cells := (16 / c.Grid) * (16 / c.Grid)
 		ls = append(ls, dense("fc.grid", c.Head*cells, c.FC, he(c.Head*cells)))
@@ -112,8 +127,6 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 		dense("readout", c.Hidden, c.Readout, he(c.Hidden)),
 		dense("answers", c.FC*c.Readout, answers, 1/math.Sqrt(float64(c.FC*c.Readout))))
 }
-
-var filmStd = 0.2
 
 // Rater is the VLM: its config, question vocabulary, answer vocabulary and
 // weights ("<layer>.weight" (Out, In, K, K), "<layer>.bias" (Out)).

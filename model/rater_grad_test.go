@@ -1,10 +1,12 @@
 package model
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,10 +22,18 @@ import (
 // the image (under a visual prompt) and every weight tensor
 // against central finite differences, in a float64 build of a tiny rater.
 func TestRaterGradientFloat64(t *testing.T) {
-	r := mustRater(t, tinyRaterConfig(), 5).Float64()
+	film := tinyRaterConfig()
+	film.FiLM = true
+	t.Run("two questions per image", func(t *testing.T) { raterGradCheck(t, tinyRaterConfig(), 2) })
+	t.Run("film", func(t *testing.T) { raterGradCheck(t, film, 1) })
+}
+
+func raterGradCheck(t *testing.T, cfg RaterConfig, questions int) {
+	r := mustRater(t, cfg, 5).Float64()
 	rng := rand.New(rand.NewPCG(5, 5))
-	for _, p := range r.Params { // biases away from zero too, so every path carries signal
-		d := p.Data().([]float64)
+	names := slices.Sorted(maps.Keys(r.Params))
+	for _, name := range names { // biases away from zero too, so every path carries signal
+		d := r.Params[name].Data().([]float64)
 		for i := range d {
 			if d[i] == 0 {
 				d[i] = 0.1 * rng.NormFloat64()
@@ -31,7 +41,7 @@ func TestRaterGradientFloat64(t *testing.T) {
 		}
 	}
 	g := G.NewGraph()
-	net, err := r.Build(g, RaterOptions{Batch: 2, Train: true})
+	net, err := r.Build(g, RaterOptions{Batch: 2, Questions: questions, Train: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +60,10 @@ func TestRaterGradientFloat64(t *testing.T) {
 	}
 	must(net.SetImages(img))
 	must(net.SetOverlays([]*visual.Overlay{ov, nil}))
-	must(net.SetQuestions([]string{"Is the horizon above the red line?", "What colour is the sky?"}))
-	must(net.SetAnswers([]string{"no", "pink"}))
+	qs := []string{"Is the horizon above the red line?", "What colour is the sky?", "Is there a boat?", "Is it night?"}
+	as := []string{"no", "pink", "yes", "no"}
+	must(net.SetQuestions(qs[:2*questions]))
+	must(net.SetAnswers(as[:2*questions]))
 	aux, auxv := newDense[float64](net.AuxTarget.Shape()...)
 	scene, scenev := newDense[float64](net.AuxSceneTarget.Shape()...)
 	for _, v := range [][]float64{auxv, scenev} {
@@ -109,7 +121,7 @@ func TestRaterGradientFloat64(t *testing.T) {
 			vals[j] = old
 			num := (lp - lm) / (2 * eps)
 			ana := analytic[i][j]
-			if math.Abs(num-ana) > 1e-6*math.Max(1e-3, math.Abs(num)+math.Abs(ana)) {
+			if math.Abs(num-ana) > 1e-6*(math.Abs(num)+math.Abs(ana))+1e-8 { // 1e-8: the float64 noise floor of the differences
 				t.Errorf("%s[%d]: analytic %.10g, numeric %.10g", n.Name(), j, ana, num)
 			}
 			checked++

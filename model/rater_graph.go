@@ -24,7 +24,13 @@ type RaterOptions struct {
 	// Otherwise they are bound as frozen inputs: no gradient is computed
 	// for them and only the image (and what made it) gets gradients.
 	Train bool
-	Name  string // prefix of the node names; needed to build twice into one graph (default "rater")
+	// Questions is the number of questions asked about each image in one
+	// pass (default 1): question i*Questions+k is about image i. The image
+	// features are computed once and only the question-dependent readout
+	// repeats, so training learns from several answers per image. Needs a
+	// rater without FiLM.
+	Questions int
+	Name      string // prefix of the node names; needed to build twice into one graph (default "rater")
 }
 
 // RaterNet is the rater built into a graph. Before each run set the
@@ -33,10 +39,16 @@ type RaterNet struct {
 	Image  *G.Node // (Batch, 3, 64, 64): the image under the visual prompt
 	Scale  *G.Node // input (Batch, 3, 64, 64): overlay scale (visual.Overlay.Scale)
 	Offset *G.Node // input (Batch, 3, 64, 64): overlay offset (visual.Overlay.Offset)
-	Words  *G.Node // input (Batch*MaxWords, len(Words)+1, 1, 1): one-hot word ids
-	Target *G.Node // input (Batch, len(Answers)): one-hot desired answers
-	Logits *G.Node // output (Batch, len(Answers))
-	LogP   *G.Node // output (Batch): log p(desired answer | image, question)
+	// Where the visual prompt is drawn (set with the overlays): an extra
+	// input channel at 64x64, and at 16x16 (each 4x4 cell's maximum, grown
+	// by a cell) the weights of a pool that reads the features there.
+	Mask    *G.Node
+	Regions []*G.Node // (Batch, 1, 16, 16) each: the weights of the pools over model.Regions
+	// The question side has Batch*Questions rows (Questions per image).
+	Words  *G.Node // input (Batch*Questions*MaxWords, len(Words)+1, 1, 1): one-hot word ids
+	Target *G.Node // input (Batch*Questions, len(Answers)): one-hot desired answers
+	Logits *G.Node // output (Batch*Questions, len(Answers))
+	LogP   *G.Node // output (Batch*Questions): log p(desired answer | image, question)
 	Loss   *G.Node // output scalar: mean of -LogP, the cross-entropy
 	// Training only (RaterOptions.Train and Config.Aux > 0): the stem's
 	// predicted maps (Batch, Aux, 16, 16) and scene attributes (Batch,
@@ -45,7 +57,8 @@ type RaterNet struct {
 	Params                                            G.Nodes // trainable nodes (Train only), bound to the Rater's tensors
 	Rater                                             *Rater
 
-	batch     int
+	batch     int // images
+	questions int // per image
 	ownsImage bool
 }
 
@@ -62,6 +75,12 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 	if opt.Name == "" {
 		opt.Name = "rater"
 	}
+	if opt.Questions == 0 {
+		opt.Questions = 1
+	}
+	if opt.Questions < 1 || opt.Questions > 1 && r.Config.FiLM {
+		return nil, fmt.Errorf("build rater: %d questions per image (a FiLM rater reads one)", opt.Questions)
+	}
 	graphMu.Lock()
 	defer graphMu.Unlock()
 	defer func() {
@@ -77,13 +96,18 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 		return nil, fmt.Errorf("build rater: graph already holds a rater named %q; set RaterOptions.Name", opt.Name)
 	}
 	b := &raterBuilder{g: g, r: r, opt: opt, dt: dt}
-	net = &RaterNet{Rater: r, batch: opt.Batch, Image: opt.Image}
+	net = &RaterNet{Rater: r, batch: opt.Batch, questions: opt.Questions, Image: opt.Image}
+	nq := opt.Batch * opt.Questions
 	if net.Image == nil {
 		net.Image, net.ownsImage = b.input("image", want...), true
 	}
 	net.Scale, net.Offset = b.input("scale", want...), b.input("offset", want...)
-	net.Words = b.input("words", opt.Batch*r.Config.MaxWords, len(r.Words)+1, 1, 1)
-	net.Target = b.input("target", opt.Batch, len(r.Answers))
+	net.Mask = b.input("mask", opt.Batch, 1, RaterSize, RaterSize)
+	for _, r := range Regions {
+		net.Regions = append(net.Regions, b.input("region."+r, opt.Batch, 1, regionCells, regionCells))
+	}
+	net.Words = b.input("words", nq*r.Config.MaxWords, len(r.Words)+1, 1, 1)
+	net.Target = b.input("target", nq, len(r.Answers))
 	net.Logits = b.forward(net)
 	if opt.Train {
 		b.auxiliary(net)
@@ -95,7 +119,7 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 	if err := net.SetOverlays(make([]*visual.Overlay, net.batch)); err != nil {
 		return nil, err
 	}
-	if err := G.Let(net.Target, fromFloat64(dt, make([]float64, opt.Batch*len(r.Answers)), opt.Batch, len(r.Answers))); err != nil {
+	if err := G.Let(net.Target, fromFloat64(dt, make([]float64, nq*len(r.Answers)), nq, len(r.Answers))); err != nil {
 		return nil, err
 	}
 	return net, nil
@@ -120,6 +144,14 @@ func (b *raterBuilder) auxiliary(net *RaterNet) {
 		net.Aux = b.layer("aux", b.stem)
 		net.AuxTarget, net.AuxLoss = mse(net.Aux, "aux_target")
 	}
+	if c.Aux > 0 && c.RegionAux {
+		for i, r := range Regions { // the maps' means in each region, from the features pooled there
+			pred := b.layer("aux."+r, b.regionPools[i])
+			target := b.check(MaskPool(net.AuxTarget, net.Regions[i]))
+			loss := b.check(G.Mean(b.check(G.Square(b.check(G.Sub(pred, target))))))
+			net.AuxLoss = b.check(G.Add(net.AuxLoss, loss))
+		}
+	}
 	if c.AuxScene > 0 {
 		pooled := b.reshape(b.check(GlobalPool(b.stem)), n, 2*c.Width, 1, 1)
 		net.AuxScene = b.reshape(b.layer("aux.scene", pooled), n, c.AuxScene)
@@ -129,39 +161,47 @@ func (b *raterBuilder) auxiliary(net *RaterNet) {
 
 // forward is the rater, top to bottom.
 func (b *raterBuilder) forward(net *RaterNet) *G.Node {
-	c, n := b.r.Config, b.opt.Batch
+	c, n, nq := b.r.Config, b.opt.Batch, b.opt.Batch*b.opt.Questions
 	q := b.layer("words", net.Words) // one embedding per word slot
-	q = b.reshape(q, n, c.MaxWords*c.Embed, 1, 1)
+	q = b.reshape(q, nq, c.MaxWords*c.Embed, 1, 1)
 	q = b.act(b.layer("question", q))
 
 	x := b.check(Overlay(net.Image, net.Scale, net.Offset))
-	x = b.withCoords(x)
-	x = b.s2d(b.act(b.stemNorm(b.layer("stem64", x))))
-	x = b.act(b.stemNorm(b.layer("stem32", x)))
-	x = b.s2d(b.act(b.stemNorm(b.layer("stem32b", x))))
-	h := b.act(b.stemNorm(b.layer("stem16", x)))
+	x = b.withCoords(b.check(AppendChannels(x, net.Mask)))
+	x = b.s2d(b.act(b.layer("stem64", x)))
+	x = b.act(b.layer("stem32", x))
+	x = b.s2d(b.act(b.layer("stem32b", x)))
+	h := b.act(b.layer("stem16", x))
 	b.stem = h
 	for i := 0; i < c.Blocks; i++ {
 		h = b.act(b.layer(fmt.Sprintf("block%d.in", i), b.withCoords(h)))
-		film := b.layer(fmt.Sprintf("film%d", i), q)
 		res := b.layer(fmt.Sprintf("block%d.conv", i), h)
 		if c.Groups > 0 {
 			res = b.check(GroupNorm(res, c.Groups))
 		}
-		res = b.act(b.check(FiLM(res, film)))
-		h = b.check(G.Add(h, res))
+		if c.FiLM {
+			res = b.check(FiLM(res, b.layer(fmt.Sprintf("film%d", i), q)))
+		}
+		h = b.check(G.Add(h, b.act(res)))
 	}
 	h = b.act(b.layer("head", b.withCoords(h)))
-	p := b.reshape(b.check(GlobalPool(h)), n, 2*c.Head, 1, 1)
-	fc := b.check(G.Add(b.layer("fc", p), b.layer("fc.question", q)))
+	f := b.layer("fc", b.reshape(b.check(GlobalPool(h)), n, 2*c.Head, 1, 1))
 	if c.Grid > 0 {
-		fc = b.check(G.Add(fc, b.layer("fc.grid", b.check(GridPool(h, c.Grid)))))
+		f = b.check(G.Add(f, b.layer("fc.grid", b.check(GridPool(h, c.Grid)))))
 	}
-	p = b.act(fc)
+	for i, r := range Regions { // what is at the drawing, beside it and inside it
+		pooled := b.check(MaskPool(h, net.Regions[i]))
+		b.regionPools = append(b.regionPools, pooled)
+		f = b.check(G.Add(f, b.layer("fc."+r, pooled)))
+	}
+	if b.opt.Questions > 1 {
+		f = b.check(RepeatRows(f, b.opt.Questions)) // the image's features for each of its questions
+	}
+	f = b.act(b.check(G.Add(f, b.layer("fc.question", q))))
 	if c.Readout > 0 {
-		p = b.check(Outer(p, b.act(b.layer("readout", q))))
+		f = b.check(Outer(f, b.act(b.layer("readout", q))))
 	}
-	return b.reshape(b.layer("answers", p), n, len(b.r.Answers))
+	return b.reshape(b.layer("answers", f), nq, len(b.r.Answers))
 }
 
 type raterBuilder struct {
@@ -171,6 +211,8 @@ type raterBuilder struct {
 	dt     tensor.Dtype
 	params G.Nodes
 	stem   *G.Node // the stem's output, for the auxiliary maps
+	// the head's features pooled in each of the Regions, for RegionAux
+	regionPools []*G.Node
 }
 
 func (b *raterBuilder) check(n *G.Node, err error) *G.Node {
@@ -182,13 +224,7 @@ func (b *raterBuilder) check(n *G.Node, err error) *G.Node {
 
 func (b *raterBuilder) reshape(x *G.Node, shape ...int) *G.Node { return b.check(G.Reshape(x, shape)) }
 func (b *raterBuilder) act(x *G.Node) *G.Node                   { return b.check(LeakyReLU(x, b.r.Config.Slope)) }
-func (b *raterBuilder) stemNorm(x *G.Node) *G.Node {
-	if !stemGN {
-		return x
-	}
-	return b.check(GroupNorm(x, x.Shape()[1]/4))
-}
-func (b *raterBuilder) s2d(x *G.Node) *G.Node { return b.check(SpaceToDepth2(x)) }
+func (b *raterBuilder) s2d(x *G.Node) *G.Node                   { return b.check(SpaceToDepth2(x)) }
 
 func (b *raterBuilder) input(name string, shape ...int) *G.Node {
 	return G.NewTensor(b.g, b.dt, len(shape), G.WithShape(shape...), G.WithName(b.opt.Name+"."+name))
@@ -265,20 +301,54 @@ func (net *RaterNet) SetOverlays(ovs []*visual.Overlay) error {
 		}
 	}
 	dt := net.Image.Dtype()
-	if err := G.Let(net.Scale, fromFloat64(dt, scale, net.Scale.Shape()...)); err != nil {
-		return err
+	mask, regions := drawingMasks(scale, offset, net.batch)
+	type input struct {
+		n *G.Node
+		v []float64
 	}
-	return G.Let(net.Offset, fromFloat64(dt, offset, net.Offset.Shape()...))
+	ins := []input{{net.Scale, scale}, {net.Offset, offset}, {net.Mask, mask}}
+	for i, r := range net.Regions {
+		ins = append(ins, input{r, regions[i]})
+	}
+	for _, in := range ins {
+		if err := G.Let(in.n, fromFloat64(dt, in.v, in.n.Shape()...)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (net *RaterNet) clearOverlays() error {
-	return net.SetOverlays(make([]*visual.Overlay, net.batch))
+// drawingMasks tells where an overlay draws something other than white:
+// 2*max|scale+offset-1| over the channels, clamped to 1 (0 where nothing
+// is drawn, in both modes), and at 16x16 (each 4x4 cell's maximum) the
+// masks of the Regions around the drawing.
+func drawingMasks(scale, offset []float64, n int) (mask []float64, regions [][]float64) {
+	const side, cells, cell = RaterSize, regionCells, RaterSize / regionCells
+	const plane = side * side
+	mask, regions = make([]float64, n*plane), make([][]float64, len(Regions))
+	coarse := make([]float64, cells*cells)
+	for i := 0; i < n; i++ {
+		clear(coarse)
+		for k := 0; k < plane; k++ {
+			var m float64
+			for c := 0; c < 3; c++ {
+				o := (i*3+c)*plane + k
+				m = max(m, math.Abs(scale[o]+offset[o]-1))
+			}
+			m = min(1, 2*m)
+			mask[i*plane+k] = m
+			cy, cx := k/side/cell, k%side/cell
+			coarse[cy*cells+cx] = max(coarse[cy*cells+cx], m)
+		}
+		regions = regionMasks(coarse, regions)
+	}
+	return mask, regions
 }
 
-// SetQuestions tokenizes and binds one question per image.
+// SetQuestions tokenizes and binds the questions, Questions per image.
 func (net *RaterNet) SetQuestions(qs []string) error {
-	if len(qs) != net.batch {
-		return fmt.Errorf("rater questions: %d for a batch of %d", len(qs), net.batch)
+	if len(qs) != net.batch*net.questions {
+		return fmt.Errorf("rater questions: %d for %d images and %d questions each", len(qs), net.batch, net.questions)
 	}
 	ids := make([][]int, len(qs))
 	for i, q := range qs {
@@ -293,10 +363,10 @@ func (net *RaterNet) SetQuestions(qs []string) error {
 // SetWordIDs binds already tokenized questions (Tokenizer.Encode).
 func (net *RaterNet) SetWordIDs(ids [][]int) error {
 	l, v := net.Rater.Config.MaxWords, len(net.Rater.Words)+1
-	if len(ids) != net.batch {
-		return fmt.Errorf("rater questions: %d for a batch of %d", len(ids), net.batch)
+	if len(ids) != net.batch*net.questions {
+		return fmt.Errorf("rater questions: %d for %d images and %d questions each", len(ids), net.batch, net.questions)
 	}
-	oneHot := make([]float64, net.batch*l*v)
+	oneHot := make([]float64, len(ids)*l*v)
 	for i, q := range ids {
 		if len(q) != l {
 			return fmt.Errorf("rater questions: question %d has %d word ids, want %d", i, len(q), l)
@@ -311,13 +381,13 @@ func (net *RaterNet) SetWordIDs(ids [][]int) error {
 	return G.Let(net.Words, fromFloat64(net.Image.Dtype(), oneHot, net.Words.Shape()...))
 }
 
-// SetAnswers binds the desired (or true) answer of each image.
+// SetAnswers binds the desired (or true) answer of each question.
 func (net *RaterNet) SetAnswers(as []string) error {
-	if len(as) != net.batch {
-		return fmt.Errorf("rater answers: %d for a batch of %d", len(as), net.batch)
+	if len(as) != net.batch*net.questions {
+		return fmt.Errorf("rater answers: %d for %d images and %d questions each", len(as), net.batch, net.questions)
 	}
 	na := len(net.Rater.Answers)
-	t := make([]float64, net.batch*na)
+	t := make([]float64, len(as)*na)
 	for i, a := range as {
 		k, err := net.Rater.AnswerIndex(a)
 		if err != nil {
@@ -325,18 +395,18 @@ func (net *RaterNet) SetAnswers(as []string) error {
 		}
 		t[i*na+k] = 1
 	}
-	return G.Let(net.Target, fromFloat64(net.Image.Dtype(), t, net.batch, na))
+	return G.Let(net.Target, fromFloat64(net.Image.Dtype(), t, len(as), na))
 }
 
-// Probs returns each image's probability for every answer (softmax of the
-// logits after a run), in the order of Rater.Answers.
+// Probs returns each question's probability for every answer (softmax of
+// the logits after a run), in the order of Rater.Answers.
 func (net *RaterNet) Probs() ([][]float64, error) {
 	v := net.Logits.Value()
 	if v == nil {
 		return nil, fmt.Errorf("rater has not run")
 	}
 	na := len(net.Rater.Answers)
-	out := make([][]float64, net.batch)
+	out := make([][]float64, net.batch*net.questions)
 	lp := make([]float64, na)
 	for i := range out {
 		switch d := v.Data().(type) {

@@ -86,6 +86,35 @@ func GridPool(x *G.Node, k int) (*G.Node, error) {
 	return G.ApplyOp(gridPoolOp{k: k}, x)
 }
 
+// AppendChannels appends constant channels (no gradient) to x:
+// (N, C, H, W) and (N, E, H, W) -> (N, C+E, H, W).
+func AppendChannels(x, extra *G.Node) (*G.Node, error) {
+	xs, es := x.Shape(), extra.Shape()
+	if xs.Dims() != 4 || es.Dims() != 4 || xs[0] != es[0] || xs[2] != es[2] || xs[3] != es[3] {
+		return nil, fmt.Errorf("append channels: %v and %v do not stack", xs, es)
+	}
+	return G.ApplyOp(appendOp{}, x, extra)
+}
+
+// MaskPool is the mean of each channel weighted by a mask:
+// x (N, C, H, W), m (N, 1, H, W) -> (N, C, 1, 1) = sum(x*m) / (sum(m) + 1e-3),
+// zero where the mask is empty. The mask gets no gradient.
+func MaskPool(x, m *G.Node) (*G.Node, error) {
+	xs, ms := x.Shape(), m.Shape()
+	if xs.Dims() != 4 || ms.Dims() != 4 || ms[1] != 1 || xs[0] != ms[0] || xs[2] != ms[2] || xs[3] != ms[3] {
+		return nil, fmt.Errorf("mask pool: want x (N, C, H, W) and m (N, 1, H, W), got %v and %v", xs, ms)
+	}
+	return G.ApplyOp(maskPoolOp{}, x, m)
+}
+
+// RepeatRows repeats each image's row k times: (N, C, 1, 1) -> (N*k, C, 1, 1).
+func RepeatRows(x *G.Node, k int) (*G.Node, error) {
+	if s := x.Shape(); s.Dims() != 4 || s[2]*s[3] != 1 || k < 1 {
+		return nil, fmt.Errorf("repeat rows: want (N, C, 1, 1) and k >= 1, got %v and %d", s, k)
+	}
+	return G.ApplyOp(repeatOp{k: k}, x)
+}
+
 // Outer is the outer product of each image's vectors: a (N, P, 1, 1),
 // b (N, Q, 1, 1) -> (N, P*Q, 1, 1) with element p*Q+q = a[p]*b[q]. A dense
 // layer over it is a bilinear form: a readout of a whose weights depend
@@ -627,6 +656,219 @@ func (op gridPoolGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 func (op gridPoolGradOp) Do(in ...G.Value) (G.Value, error) {
 	return do(func(d []*tensor.Dense) (G.Value, error) { return gridPool(d[:1], op.k, data[float32](d[1])) },
 		func(d []*tensor.Dense) (G.Value, error) { return gridPool(d[:1], op.k, data[float64](d[1])) }, in)
+}
+
+// ---- appended channels ----
+
+type appendOp struct{ opBase }
+
+func (op appendOp) Arity() int            { return 2 }
+func (op appendOp) Type() hm.Type         { return fnType(4, 4, 4) }
+func (op appendOp) String() string        { return "AppendChannels" }
+func (op appendOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op appendOp) Hashcode() uint32      { return hashOf(op) }
+func (op appendOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	x, e := shapeOf(in[0]), shapeOf(in[1])
+	return tensor.Shape{x[0], x[1] + e[1], x[2], x[3]}, nil
+}
+func (op appendOp) Do(in ...G.Value) (G.Value, error) {
+	return do(appendChannels[float32], appendChannels[float64], in)
+}
+func (op appendOp) DiffWRT(int) []bool { return []bool{true, false} }
+func (op appendOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(firstChannelsOp{c: in[0].Shape()[1]}, grad)
+	return G.Nodes{g, nil}, err
+}
+
+func appendChannels[T float](in []*tensor.Dense) (G.Value, error) {
+	xs, es := in[0].Shape(), in[1].Shape()
+	n, c, e, hw := xs[0], xs[1], es[1], xs[2]*xs[3]
+	x, ex := data[T](in[0]), data[T](in[1])
+	out, y := newDense[T](n, c+e, xs[2], xs[3])
+	for i := 0; i < n; i++ {
+		copy(y[i*(c+e)*hw:], x[i*c*hw:(i+1)*c*hw])
+		copy(y[(i*(c+e)+c)*hw:], ex[i*e*hw:(i+1)*e*hw])
+	}
+	return out, nil
+}
+
+// firstChannelsOp keeps the first c channels (the gradient of appendOp).
+type firstChannelsOp struct {
+	opBase
+	c int
+}
+
+func (op firstChannelsOp) Arity() int            { return 1 }
+func (op firstChannelsOp) Type() hm.Type         { return fnType(4, 4) }
+func (op firstChannelsOp) String() string        { return fmt.Sprintf("FirstChannels(%d)", op.c) }
+func (op firstChannelsOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op firstChannelsOp) Hashcode() uint32      { return hashOf(op) }
+func (op firstChannelsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s := shapeOf(in[0])
+	return tensor.Shape{s[0], op.c, s[2], s[3]}, nil
+}
+func (op firstChannelsOp) Do(in ...G.Value) (G.Value, error) {
+	return do(func(d []*tensor.Dense) (G.Value, error) { return firstChannels[float32](d[0], op.c) },
+		func(d []*tensor.Dense) (G.Value, error) { return firstChannels[float64](d[0], op.c) }, in)
+}
+
+func firstChannels[T float](in *tensor.Dense, c int) (G.Value, error) {
+	s := in.Shape()
+	hw := s[2] * s[3]
+	gy := data[T](in)
+	out, gx := newDense[T](s[0], c, s[2], s[3])
+	for i := 0; i < s[0]; i++ {
+		copy(gx[i*c*hw:(i+1)*c*hw], gy[i*s[1]*hw:])
+	}
+	return out, nil
+}
+
+// ---- mask pool ----
+
+const maskEps = 1e-3
+
+type maskPoolOp struct{ opBase }
+
+func (op maskPoolOp) Arity() int            { return 2 }
+func (op maskPoolOp) Type() hm.Type         { return fnType(4, 4, 4) }
+func (op maskPoolOp) String() string        { return "MaskPool" }
+func (op maskPoolOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op maskPoolOp) Hashcode() uint32      { return hashOf(op) }
+func (op maskPoolOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s := shapeOf(in[0])
+	return tensor.Shape{s[0], s[1], 1, 1}, nil
+}
+func (op maskPoolOp) Do(in ...G.Value) (G.Value, error) {
+	return do(func(d []*tensor.Dense) (G.Value, error) { return maskPool[float32](d, nil) },
+		func(d []*tensor.Dense) (G.Value, error) { return maskPool[float64](d, nil) }, in)
+}
+func (op maskPoolOp) DiffWRT(int) []bool { return []bool{true, false} }
+func (op maskPoolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(maskPoolGradOp{}, in[0], in[1], grad)
+	return G.Nodes{g, nil}, err
+}
+
+// maskPool computes the masked means, or (with gy) spreads gy over each
+// plane by the mask's weights.
+func maskPool[T float](in []*tensor.Dense, gy []T) (G.Value, error) {
+	s := in[0].Shape()
+	n, c, hw := s[0], s[1], s[2]*s[3]
+	x, m := data[T](in[0]), data[T](in[1])
+	var out *tensor.Dense
+	var y, gx []T
+	if gy == nil {
+		out, y = newDense[T](n, c, 1, 1)
+	} else {
+		out, gx = newDense[T](s...)
+	}
+	for i := 0; i < n; i++ {
+		mi := m[i*hw : (i+1)*hw]
+		var total T
+		for _, v := range mi {
+			total += v
+		}
+		norm := 1 / (total + maskEps)
+		for ch := 0; ch < c; ch++ {
+			plane := (i*c + ch) * hw
+			if gy == nil {
+				var sum T
+				for j, v := range mi {
+					sum += x[plane+j] * v
+				}
+				y[i*c+ch] = sum * norm
+				continue
+			}
+			g := gy[i*c+ch] * norm
+			for j, v := range mi {
+				gx[plane+j] = g * v
+			}
+		}
+	}
+	return out, nil
+}
+
+// maskPoolGradOp: inputs x, m, gy -> gx.
+type maskPoolGradOp struct{ opBase }
+
+func (op maskPoolGradOp) Arity() int            { return 3 }
+func (op maskPoolGradOp) Type() hm.Type         { return fnType(4, 4, 4, 4) }
+func (op maskPoolGradOp) String() string        { return "MaskPoolGrad" }
+func (op maskPoolGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op maskPoolGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op maskPoolGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return shapeOf(in[0]).Clone(), nil
+}
+func (op maskPoolGradOp) Do(in ...G.Value) (G.Value, error) {
+	return do(func(d []*tensor.Dense) (G.Value, error) { return maskPool(d[:2], data[float32](d[2])) },
+		func(d []*tensor.Dense) (G.Value, error) { return maskPool(d[:2], data[float64](d[2])) }, in)
+}
+
+// ---- repeated rows ----
+
+type repeatOp struct {
+	opBase
+	k int
+}
+
+func (op repeatOp) Arity() int            { return 1 }
+func (op repeatOp) Type() hm.Type         { return fnType(4, 4) }
+func (op repeatOp) String() string        { return fmt.Sprintf("RepeatRows(%d)", op.k) }
+func (op repeatOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op repeatOp) Hashcode() uint32      { return hashOf(op) }
+func (op repeatOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s := shapeOf(in[0])
+	return tensor.Shape{s[0] * op.k, s[1], 1, 1}, nil
+}
+func (op repeatOp) Do(in ...G.Value) (G.Value, error) {
+	return do(func(d []*tensor.Dense) (G.Value, error) { return repeatRows[float32](d[0], op.k) },
+		func(d []*tensor.Dense) (G.Value, error) { return repeatRows[float64](d[0], op.k) }, in)
+}
+func (op repeatOp) DiffWRT(int) []bool { return []bool{true} }
+func (op repeatOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(sumRowsOp{k: op.k}, grad)
+	return G.Nodes{g}, err
+}
+
+func repeatRows[T float](in *tensor.Dense, k int) (G.Value, error) {
+	s := in.Shape()
+	x := data[T](in)
+	out, y := newDense[T](s[0]*k, s[1], 1, 1)
+	for i := 0; i < s[0]; i++ {
+		for j := 0; j < k; j++ {
+			copy(y[(i*k+j)*s[1]:], x[i*s[1]:(i+1)*s[1]])
+		}
+	}
+	return out, nil
+}
+
+// sumRowsOp adds each group of k consecutive rows (the gradient of repeatOp).
+type sumRowsOp struct {
+	opBase
+	k int
+}
+
+func (op sumRowsOp) Arity() int            { return 1 }
+func (op sumRowsOp) Type() hm.Type         { return fnType(4, 4) }
+func (op sumRowsOp) String() string        { return fmt.Sprintf("SumRows(%d)", op.k) }
+func (op sumRowsOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op sumRowsOp) Hashcode() uint32      { return hashOf(op) }
+func (op sumRowsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s := shapeOf(in[0])
+	return tensor.Shape{s[0] / op.k, s[1], 1, 1}, nil
+}
+func (op sumRowsOp) Do(in ...G.Value) (G.Value, error) {
+	return do(func(d []*tensor.Dense) (G.Value, error) { return sumRows[float32](d[0], op.k) },
+		func(d []*tensor.Dense) (G.Value, error) { return sumRows[float64](d[0], op.k) }, in)
+}
+
+func sumRows[T float](in *tensor.Dense, k int) (G.Value, error) {
+	s := in.Shape()
+	x := data[T](in)
+	out, y := newDense[T](s[0]/k, s[1], 1, 1)
+	for i := 0; i < s[0]; i++ {
+		addTo(y[(i/k)*s[1]:(i/k+1)*s[1]], x[i*s[1]:(i+1)*s[1]])
+	}
+	return out, nil
 }
 
 // ---- outer product ----

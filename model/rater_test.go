@@ -208,6 +208,17 @@ func TestRaterOpsGrad(t *testing.T) {
 	})
 	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 1, 1), randDense(r, 2, 4, 1, 1)}, func(in G.Nodes) (*G.Node, error) { return Outer(in[0], in[1]) })
 	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 4, 4)}, func(in G.Nodes) (*G.Node, error) { return GridPool(in[0], 2) })
+	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 1, 1)}, func(in G.Nodes) (*G.Node, error) { return RepeatRows(in[0], 3) })
+	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 4, 4)}, func(in G.Nodes) (*G.Node, error) {
+		return AppendChannels(in[0], G.NodeFromAny(in[0].Graph(), randDense(r, 2, 2, 4, 4)))
+	})
+	m := randDense(r, 2, 1, 4, 4)
+	for i, v := range m.Data().([]float64) {
+		m.Data().([]float64)[i] = math.Abs(v)
+	}
+	gradCheck(t, []*tensor.Dense{randDense(r, 2, 3, 4, 4)}, func(in G.Nodes) (*G.Node, error) {
+		return MaskPool(in[0], G.NodeFromAny(in[0].Graph(), m))
+	})
 	target := tensor.New(tensor.WithShape(3, 5), tensor.WithBacking([]float64{0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0.5, 0.5, 0, 0, 0}))
 	gradCheck(t, []*tensor.Dense{randDense(r, 3, 5)}, func(in G.Nodes) (*G.Node, error) {
 		return AnswerLogProb(in[0], G.NodeFromAny(in[0].Graph(), target))

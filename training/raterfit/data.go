@@ -19,15 +19,17 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Example is one question about one image: the image before the visual
+// Example is a question about an image: the image before the visual
 // prompt (channel-first (3, 64, 64), 0..1), the prompt's overlay (nil for
-// text-only questions), the question and its true answer.
+// text-only questions), the question and its true answer; in training
+// also more text-only questions about the same image.
 type Example struct {
 	Family    string
 	Image     []float32
 	Overlay   *visual.Overlay
 	Question  string
 	Answer    string
+	More      []QA      // further questions about the image (training)
 	Generated bool      // the image is a generator sample
 	Aux       []float32 // AuxMaps of the scene, (len(AuxMaps), 16, 16)
 	AuxScene  []float32 // AuxScene attributes of the scene
@@ -108,8 +110,9 @@ func MeanAbsDiff(a, b *image.RGBA) float64 {
 }
 
 // Make draws an example of family from scenes (vqa.Generate's scene
-// source); ok is false when no scene supported one.
-func Make(rng *rand.Rand, family string, scene func() Scene) (Example, bool, error) {
+// source) with more text-only questions about its image; ok is false when
+// no scene supported one.
+func Make(rng *rand.Rand, family string, scene func() Scene, more int) (Example, bool, error) {
 	var last Scene
 	it, ok := vqa.Generate(rng, family, func() world.Rendering { last = scene(); return last.Rendering })
 	if !ok {
@@ -128,7 +131,39 @@ func Make(rng *rand.Rand, family string, scene func() Scene) (Example, bool, err
 		}
 		ex.Overlay = o
 	}
+	if more > 0 && !addQuestions(rng, &ex, last, it.Image != nil && it.Image != last.Image, more) {
+		return Example{}, false, nil
+	}
 	return ex, true, nil
+}
+
+// QA is a question and its true answer.
+type QA struct{ Family, Question, Answer string }
+
+// textFamilies ask about the image without drawing on it, so their
+// questions can be added to any example of the same scene.
+var textFamilies = []string{"presence", "presence", "time", "side", "sky"}
+
+// addQuestions appends n text-only questions about the example's scene.
+// A sky question counts only when it keeps the image (no repainted sky),
+// and none is added to an image whose sky was repainted, whose time of day
+// would then be ambiguous.
+func addQuestions(rng *rand.Rand, ex *Example, s Scene, repainted bool, n int) bool {
+	for try := 0; len(ex.More) < n; try++ {
+		if try == 20*n {
+			return false
+		}
+		f := textFamilies[rng.IntN(len(textFamilies))]
+		if repainted && f != "presence" && f != "side" {
+			continue
+		}
+		it, ok := vqa.Sample(rng, s.Rendering, f)
+		if !ok || it.Image != nil && it.Image != s.Image {
+			continue
+		}
+		ex.More = append(ex.More, QA{f, it.Question, it.Answer})
+	}
+	return true
 }
 
 // Planes converts an image to channel-first float planes in 0..1.

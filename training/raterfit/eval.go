@@ -50,7 +50,7 @@ func HeldOut(ctx context.Context, seed uint64, perFamily int, paint Painter) ([]
 			if err := ctx.Err(); err != nil {
 				return nil, st, err
 			}
-			ex, ok, err := Make(rng, f, scene)
+			ex, ok, err := Make(rng, f, scene, 0)
 			if sceneErr != nil {
 				return nil, st, sceneErr
 			}

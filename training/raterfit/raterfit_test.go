@@ -66,7 +66,7 @@ func TestAugmentStaysInRangeAndChangesTheImage(t *testing.T) {
 	p.fill(-1)
 	changed := 0
 	for i := 0; i < 20; i++ {
-		ex, ok, err := Make(rng, "horizon", func() Scene { return p.pick(rng) })
+		ex, ok, err := Make(rng, "horizon", func() Scene { return p.pick(rng) }, 0)
 		if err != nil || !ok {
 			t.Fatalf("make: %v %v", ok, err)
 		}
@@ -95,7 +95,7 @@ func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	p := newPool(3, 8, 1, nil, 0)
 	p.fill(-1)
-	batch, err := makeBatch(rng, p, nil, 4, run.familyWeights())
+	batch, err := makeBatch(rng, p, nil, 4, 0, run.familyWeights())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestTrainingLowersTheLossOnOneFamily(t *testing.T) {
 	for step := 0; step < 60; step++ {
 		var batch []Example
 		for len(batch) < 16 {
-			if ex, ok, _ := Make(rng, "time", func() Scene { return p.pick(rng) }); ok {
+			if ex, ok, _ := Make(rng, "time", func() Scene { return p.pick(rng) }, 0); ok {
 				batch = append(batch, ex)
 			}
 		}
@@ -229,4 +229,18 @@ func trainNet(t *testing.T, r *model.Rater, batch int) (*model.RaterNet, G.VM) {
 	}
 	t.Cleanup(func() { vm.Close() })
 	return net, vm
+}
+
+func TestFamilyWeightsLeaveTextOnlyFamiliesToTheFurtherQuestions(t *testing.T) {
+	for _, questions := range []int{1, 4} {
+		run := &Run{Config: DefaultConfig()}
+		run.Config.Questions = questions
+		for i, w := range run.familyWeights() {
+			f := vqa.Families()[i]
+			skipped := f == "presence" || f == "time" || f == "side"
+			if questions > 1 && skipped && w != 0 || (questions == 1 || !skipped) && w <= 0 {
+				t.Errorf("%d questions per image: family %s has weight %v", questions, f, w)
+			}
+		}
+	}
 }

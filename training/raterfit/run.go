@@ -28,6 +28,11 @@ type Run struct {
 
 // familyWeights is the chance of each family in the next batch: a share
 // 1-Focus uniform, Focus in proportion to the family's recent error rate.
+// With more than one question per image the text-only families that the
+// further questions cover (all but sky, whose own examples repaint the
+// sky) are not drawn at all: every image then carries a drawing, and the
+// families that compare an image with a drawing, which learn slowest, get
+// the examples.
 func (run *Run) familyWeights() []float64 {
 	n := len(vqa.Families())
 	if len(run.Errors) != n {
@@ -43,12 +48,16 @@ func (run *Run) familyWeights() []float64 {
 	w := make([]float64, n)
 	for i, e := range run.Errors {
 		w[i] = (1-run.Config.Focus)/float64(n) + run.Config.Focus*e/max(sum, 1e-9)
+		if f := vqa.Families()[i]; run.Config.Questions > 1 && f != "sky" && slices.Contains(textFamilies, f) {
+			w[i] = 0
+		}
 	}
 	return w
 }
 
-// trackErrors folds a batch's right and wrong answers into Errors.
-func (run *Run) trackErrors(batch []Example, probs [][]float64) {
+// trackErrors folds the right and wrong answers to a batch's own
+// questions (the first of each example's n) into Errors.
+func (run *Run) trackErrors(batch []Example, probs [][]float64, n int) {
 	fams := vqa.Families()
 	for i, ex := range batch {
 		k := slices.Index(fams, ex.Family)
@@ -56,7 +65,7 @@ func (run *Run) trackErrors(batch []Example, probs [][]float64) {
 			continue
 		}
 		wrong := 1.0
-		if strings.EqualFold(run.Rater.Predicted(probs[i]), ex.Answer) {
+		if strings.EqualFold(run.Rater.Predicted(probs[i*n]), ex.Answer) {
 			wrong = 0
 		}
 		run.Errors[k] += 0.01 * (wrong - run.Errors[k])

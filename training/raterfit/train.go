@@ -32,6 +32,7 @@ type Config struct {
 	Adversarial float64 `json:"adversarial"` // share of a batch that is adversarial copies of the previous batch
 	AdvFrom     float64 `json:"adv_from"`    // share of the run before adversarial examples start
 	Focus       float64 `json:"focus"`       // share of examples drawn by recent error rate rather than uniformly over families
+	Questions   int     `json:"questions"`   // questions per image: one of the family drawn, the rest text-only ones
 	MaxEps      float64 `json:"max_eps"`     // largest L-inf radius of an adversarial perturbation (0..1 units)
 	GenShare    float64 `json:"gen_share"`   // share of scenes painted by the generator, when one is given
 	AuxWeight   float64 `json:"aux_weight"`  // weight of the auxiliary maps' squared error in the loss
@@ -46,13 +47,15 @@ type Config struct {
 // DefaultConfig is the shipped rater's training run.
 func DefaultConfig() Config {
 	return Config{Steps: 4000, Batch: 32, LR: 1e-3, Warmup: 200, WeightDecay: 1e-4, ClipNorm: 5, Seed: 1,
-		Pool: 2048, Refresh: 8, Adversarial: 0.2, AdvFrom: 0.4, Focus: 0.6, MaxEps: 0.03, GenShare: 0.3, AuxWeight: 1,
+		Pool: 2048, Refresh: 8, Adversarial: 0.2, AdvFrom: 0.4, Focus: 0.6, Questions: 4, MaxEps: 0.03, GenShare: 0.3, AuxWeight: 1,
 		LogEvery: 50, EvalEvery: 500, SaveEvery: 250, EvalPer: 40, Model: model.DefaultRaterConfig()}
 }
 
 // Validate checks the settings.
 func (c Config) Validate() error {
 	switch {
+	case c.Questions < 1 || c.Questions > 1 && c.Model.FiLM:
+		return fmt.Errorf("training config: %d questions per image (1 with FiLM)", c.Questions)
 	case c.Steps < 1 || c.Batch < 2 || c.Pool < 1 || c.Refresh < 0 || c.Warmup < 0:
 		return fmt.Errorf("training config: steps %d, batch %d, pool %d, refresh %d, warmup %d", c.Steps, c.Batch, c.Pool, c.Refresh, c.Warmup)
 	case !(c.LR > 0) || c.WeightDecay < 0 || c.ClipNorm < 0:
@@ -91,7 +94,7 @@ type Options struct {
 func (run *Run) Train(ctx context.Context, opt Options) error {
 	cfg := run.Config
 	g := G.NewGraph()
-	net, err := run.Rater.Build(g, model.RaterOptions{Batch: cfg.Batch, Train: true})
+	net, err := run.Rater.Build(g, model.RaterOptions{Batch: cfg.Batch, Questions: cfg.Questions, Train: true})
 	if err != nil {
 		return err
 	}
@@ -141,7 +144,7 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 			return err
 		}
 		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(t)))
-		batch, err := makeBatch(rng, p, pending, cfg.Batch, run.familyWeights())
+		batch, err := makeBatch(rng, p, pending, cfg.Batch, cfg.Questions-1, run.familyWeights())
 		if err != nil {
 			return err
 		}
@@ -161,7 +164,7 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 			return err
 		}
 		win.addBatch(run.Rater, batch, probs, ce)
-		run.trackErrors(batch[len(pending):], probs[len(pending):])
+		run.trackErrors(batch[len(pending):], probs[len(pending)*cfg.Questions:], cfg.Questions)
 		if net.AuxLoss != nil {
 			win.aux += float64(net.AuxLoss.Value().Data().(float32))
 		}
@@ -261,12 +264,12 @@ func (c Config) adversarial(t int) int {
 
 // makeBatch is the pending adversarial examples followed by fresh ones of
 // families drawn by weight, each with its answer balanced by vqa, augmented.
-func makeBatch(rng *rand.Rand, p *pool, pending []Example, size int, weights []float64) ([]Example, error) {
+func makeBatch(rng *rand.Rand, p *pool, pending []Example, size, more int, weights []float64) ([]Example, error) {
 	batch := slices.Clone(pending[:min(len(pending), size)])
 	families := vqa.Families()
 	for len(batch) < size {
 		f := families[pickWeighted(rng, weights)]
-		ex, ok, err := Make(rng, f, func() Scene { return p.pick(rng) })
+		ex, ok, err := Make(rng, f, func() Scene { return p.pick(rng) }, more)
 		if err != nil {
 			return nil, err
 		}
@@ -286,10 +289,14 @@ func feed(net *model.RaterNet, batch []Example) error {
 		return err
 	}
 	pix := make([]float32, len(batch)*plane)
-	ovs, qs, as := make([]*visual.Overlay, len(batch)), make([]string, len(batch)), make([]string, len(batch))
+	ovs := make([]*visual.Overlay, len(batch))
+	var qs, as []string
 	for i, ex := range batch {
 		copy(pix[i*plane:], ex.Image)
-		ovs[i], qs[i], as[i] = ex.Overlay, ex.Question, ex.Answer
+		ovs[i] = ex.Overlay
+		for _, qa := range ex.questions() {
+			qs, as = append(qs, qa.Question), append(as, qa.Answer)
+		}
 	}
 	if err := net.SetImages(tensor.New(tensor.WithShape(len(batch), 3, model.RaterSize, model.RaterSize), tensor.WithBacking(pix))); err != nil {
 		return err
@@ -347,11 +354,15 @@ func newTally() *tally { return &tally{} }
 func (w *tally) addBatch(r *model.Rater, batch []Example, probs [][]float64, loss float64) {
 	w.loss += loss
 	w.steps++
-	for i, ex := range batch {
-		if strings.EqualFold(r.Predicted(probs[i]), ex.Answer) {
-			w.correct++
+	k := 0
+	for _, ex := range batch {
+		for _, qa := range ex.questions() {
+			if strings.EqualFold(r.Predicted(probs[k]), qa.Answer) {
+				w.correct++
+			}
+			w.total++
+			k++
 		}
-		w.total++
 	}
 }
 
@@ -384,4 +395,9 @@ func feedAux(net *model.RaterNet, batch []Example) error {
 		}
 	}
 	return nil
+}
+
+// questions lists the example's questions, its own first.
+func (ex Example) questions() []QA {
+	return append([]QA{{ex.Family, ex.Question, ex.Answer}}, ex.More...)
 }
