@@ -28,7 +28,8 @@ func init() {
 // rating is the JSON output of rate.
 type rating struct {
 	Question    string         `json:"question"`
-	Resized     bool           `json:"resized,omitempty"` // the image was not 64x64
+	Resized     bool           `json:"resized,omitempty"`       // the image was not 64x64
+	FoundRed    int            `json:"found_drawing,omitempty"` // without --overlay: red drawing pixels found in the image
 	Top         []answerChance `json:"top"`
 	Answer      string         `json:"answer,omitempty"`      // with --answer
 	Probability *float64       `json:"probability,omitempty"` // of --answer
@@ -44,7 +45,8 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 	question := fs.String("question", "", "question, e.g. \"Is the horizon at the red line? Answer with Yes or No.\" (required)")
 	answer := fs.String("answer", "", "also print this answer's probability")
 	overlay := fs.String("overlay", "", "visual prompt PNG drawn over the image: 64x64 or the image's size (then resized with it); "+
-		"transparent or white pixels leave the image visible")
+		"transparent or white pixels leave the image visible; without it, instruction-red pixels already in the image "+
+		"are taken as the drawing (none: not even those)")
 	mode := fs.String("mode", "solid", "overlay mode: solid (the drawing replaces the image) or transparent (50% blend)")
 	top := fs.Int("top", 3, "number of most probable answers to print")
 	weights := fs.String("weights", "", "rater weights .safetensors (default: the built-in ones)")
@@ -87,7 +89,12 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 		}
 		img, resized := raterImage(src)
 		var ov *visual.Overlay
-		if *overlay != "" {
+		var found int
+		switch *overlay {
+		case "none":
+		case "": // a drawing made by another tool, already in the image
+			ov, found = visual.FindDrawing(img)
+		default:
 			if ov, err = readOverlay(*overlay, src.Bounds(), m); err != nil {
 				return err
 			}
@@ -96,7 +103,7 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return err
 		}
-		res.Resized = resized
+		res.Resized, res.FoundRed = resized, found
 		res.Top = res.Top[:min(*top, len(res.Top))]
 		if *answer != "" {
 			k, _ := r.AnswerIndex(*answer)
@@ -158,6 +165,9 @@ func printRating(e env, res rating, size image.Rectangle) error {
 	var sb strings.Builder
 	if res.Resized {
 		fmt.Fprintf(&sb, "(image resized from %dx%d to 64x64)\n", size.Dx(), size.Dy())
+	}
+	if res.FoundRed > 0 {
+		fmt.Fprintf(&sb, "(the image's %d red pixels are read as the visual prompt; --overlay none ignores them)\n", res.FoundRed)
 	}
 	for _, c := range res.Top {
 		fmt.Fprintf(&sb, "%-8s %.4f\n", c.Answer, c.Probability)
