@@ -33,7 +33,7 @@ func TestShippedWeightsReproduceTheRenderer(t *testing.T) {
 	if line < 0.90 {
 		t.Errorf("line width agrees in %.1f%%, want >= 90%%", 100*line)
 	}
-	const paletteReached = 0.68 // issue bar: 0.90
+	const paletteReached = 0.86 // issue bar: 0.90 (90.2% on these 256, 89.8% on 512)
 	if palette < paletteReached {
 		t.Errorf("palette agrees in %.1f%%, want >= %.0f%% (the shipped weights' level; the issue asks 90%%)", 100*palette, 100*paletteReached)
 	}
