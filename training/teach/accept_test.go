@@ -30,17 +30,18 @@ func shipped(t *testing.T) (*model.Generator, *FrozenRater) {
 	return gen, NewFrozenRater(r)
 }
 
-// A reduced run of two built-in tasks on the shipped models: the loss falls
-// and the rater's probability of the desired answer rises. The judge's
-// verdicts are logged, not asserted: with the shipped rater they do not
-// rise yet (the rater is fooled; see the README), which is exactly what
-// the judges are there to show.
+// A reduced run (8 evaluation seeds) of two built-in tasks on the shipped
+// models: the loss falls, the rater's probability rises and, what matters,
+// the independent judge passes clearly more seeds after teaching than
+// before. horizon-high and sun-box are two tasks the shipped rater can
+// teach (README: 19% -> 88% and 25% -> 94% on 16 seeds); on others it is
+// still fooled, which the README's table shows.
 func TestTeachingTwoBuiltInTasks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("teaches two tasks")
 	}
 	gen, rater := shipped(t)
-	for _, name := range []string{"horizon-low", "palette-dusk"} {
+	for _, name := range []string{"horizon-high", "sun-box"} {
 		task, err := LoadTask("../../assets/tasks/" + name + ".json")
 		if err != nil {
 			t.Fatal(err)
@@ -57,13 +58,17 @@ func TestTeachingTwoBuiltInTasks(t *testing.T) {
 			first += c[i].Loss / float64(k)
 			last += c[len(c)-1-i].Loss / float64(k)
 		}
-		t.Logf("%s: loss %.3f -> %.3f, judge %d/%d -> %d/%d", name, first, last,
-			rep.Before.JudgePassed, rep.Before.Of, rep.After.JudgePassed, rep.After.Of)
+		t.Logf("%s: loss %.3f -> %.3f, judge %d/%d -> %d/%d, rater p %.2f -> %.2f", name, first, last,
+			rep.Before.JudgePassed, rep.Before.Of, rep.After.JudgePassed, rep.After.Of, rep.Before.RaterProb, rep.After.RaterProb)
 		if last >= first {
 			t.Errorf("%s: loss did not fall (%.3f -> %.3f)", name, first, last)
 		}
 		if rep.After.RaterProb <= rep.Before.RaterProb {
 			t.Errorf("%s: rater probability %.2f before, %.2f after: want a rise", name, rep.Before.RaterProb, rep.After.RaterProb)
+		}
+		if rep.After.JudgePassed < rep.Before.JudgePassed+3 {
+			t.Errorf("%s: the judge passed %d/%d seeds before and %d/%d after: want at least 3 more", name,
+				rep.Before.JudgePassed, rep.Before.Of, rep.After.JudgePassed, rep.After.Of)
 		}
 	}
 }
