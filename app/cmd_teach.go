@@ -233,12 +233,12 @@ func teachAll(e env, m *models, dir string, steps int) error {
 			return fmt.Errorf("task %s: %w", name, err)
 		}
 		b, a := rep.Before, rep.After
-		rows = append(rows, fmt.Sprintf("| %s | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.2f | %.2f | %.0f s |", name, task.Judge.Kind,
+		rows = append(rows, fmt.Sprintf("| %s | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.2f | %.2f | %.3f | %.0f s |", name, task.Judge.Kind,
 			b.JudgePassed, b.Of, 100*b.JudgeSuccess, a.JudgePassed, a.Of, 100*a.JudgeSuccess, b.RaterProb, a.RaterProb,
-			rep.TrainSeconds+rep.EvalSeconds))
+			a.MeanChange, rep.TrainSeconds+rep.EvalSeconds))
 	}
-	fmt.Fprintln(e.stdout, "| task | judge | judge success before | judge success after | rater p before | rater p after | time |")
-	fmt.Fprintln(e.stdout, "|---|---|---|---|---|---|---|")
+	fmt.Fprintln(e.stdout, "| task | judge | judge success before | judge success after | rater p before | rater p after | image change | time |")
+	fmt.Fprintln(e.stdout, "|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		fmt.Fprintln(e.stdout, r)
 	}

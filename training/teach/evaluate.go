@@ -28,14 +28,19 @@ type SeedResult struct {
 	Prompt string  `json:"prompt"`
 	Before Rating  `json:"before"`
 	After  *Rating `json:"after,omitempty"`
+	// Change is the mean absolute RGB difference (0..1) between the image
+	// after and before: a small edit (a sun moved into a box) changes a
+	// few hundredths, a collapsed image that fools a learned judge a third.
+	Change float64 `json:"change,omitempty"`
 }
 
 // Summary is the success over the evaluation seeds.
 type Summary struct {
 	JudgePassed  int     `json:"judge_passed"`
 	Of           int     `json:"of"`
-	JudgeSuccess float64 `json:"judge_success"`   // share of seeds the judge passes: the evidence
-	RaterProb    float64 `json:"mean_rater_prob"` // mean rater probability: not evidence on its own
+	JudgeSuccess float64 `json:"judge_success"`         // share of seeds the judge passes: the evidence
+	RaterProb    float64 `json:"mean_rater_prob"`       // mean rater probability: not evidence on its own
+	MeanChange   float64 `json:"mean_change,omitempty"` // after: mean of the seeds' Change
 }
 
 // Images holds the evaluation images, one per seed, for the grid.
@@ -85,6 +90,7 @@ func Evaluate(ctx context.Context, task *Task, gen *model.Generator, rater Rater
 				return nil, err
 			}
 			res.After = &r
+			res.Change = meanAbsDiff(img, imgs.Before[len(imgs.Before)-1])
 			imgs.After = append(imgs.After, img)
 		}
 		rep.Eval = append(rep.Eval, res)
@@ -131,10 +137,26 @@ func summarize(seeds []SeedResult, after bool) Summary {
 			s.JudgePassed++
 		}
 		s.RaterProb += rt.RaterProb
+		if after {
+			s.MeanChange += r.Change
+		}
 	}
 	if s.Of > 0 {
 		s.JudgeSuccess = float64(s.JudgePassed) / float64(s.Of)
 		s.RaterProb /= float64(s.Of)
+		s.MeanChange /= float64(s.Of)
 	}
 	return s
+}
+
+// meanAbsDiff is the mean absolute RGB difference of two same-size images, 0..1.
+func meanAbsDiff(a, b *image.RGBA) float64 {
+	var sum, n float64
+	for i := range a.Pix {
+		if i%4 != 3 {
+			sum += math.Abs(float64(a.Pix[i]) - float64(b.Pix[i]))
+			n++
+		}
+	}
+	return sum / max(n, 1) / 255
 }

@@ -57,7 +57,10 @@ type session struct {
 	loss    *G.Node
 	opt     *model.Adam
 	prompts []world.Prompt
-	noise   *G.Node // (Batch, 3, H, W) added to the images before rating; nil: none
+	noise   *G.Node        // (Batch, 3, H, W) added to the images before rating; nil: none
+	base    *G.Node        // (Batch, 3, H, W) the base model's images of the step (Preserve > 0); nil: none
+	total   *G.Node        // the loss the optimiser minimises: loss plus the preservation term
+	sampler *model.Sampler // draws the base images
 	rng     *rand.Rand
 	events  chan<- Event
 	// poison, for tests, makes the loss of that step NaN (0: never).
@@ -72,6 +75,9 @@ func Teach(ctx context.Context, task *Task, gen *model.Generator, rater Rater, e
 		return nil, nil, err
 	}
 	defer s.vm.Close()
+	if s.sampler != nil {
+		defer s.sampler.Close()
+	}
 	return s.run(ctx)
 }
 
@@ -105,7 +111,13 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 	if s.loss, err = s.lossNode(rated); err != nil {
 		return nil, fmt.Errorf("teach: %w", err)
 	}
-	if s.vm, err = model.NewTrainMachine(s.loss, s.net.Params); err != nil {
+	s.total = s.loss
+	if tr.Preserve > 0 {
+		if err := s.addPreservation(); err != nil {
+			return nil, fmt.Errorf("teach: %w", err)
+		}
+	}
+	if s.vm, err = model.NewTrainMachine(s.total, s.net.Params); err != nil {
 		return nil, fmt.Errorf("teach: %w", err)
 	}
 	s.opt = model.NewAdam(tr.LearningRate)
@@ -155,6 +167,9 @@ func (s *session) run(ctx context.Context) (*Report, *model.Adapter, error) {
 			return nil, nil, err
 		}
 		if err := s.drawNoise(); err != nil {
+			return nil, nil, err
+		}
+		if err := s.drawBase(prompts, zs); err != nil {
 			return nil, nil, err
 		}
 		s.vm.Reset()

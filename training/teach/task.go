@@ -63,17 +63,22 @@ type Train struct {
 	// generated image before the rater sees it, fresh every step, so the
 	// adapter cannot win with fragile pixel patterns (0: the default; <0: none).
 	Noise float64 `json:"noise,omitempty"`
+	// Preserve weighs a penalty on the mean absolute difference between
+	// the adapted image and the base image of the same noise (0: the
+	// default; <0: none): the adapter should edit the scene, not replace
+	// it with a pattern that satisfies the rater.
+	Preserve float64 `json:"preserve,omitempty"`
 }
 
 // Defaults for our small models (the paper's, for Flux and Idefics2, are
-// rank 16, learning rate 5e-5, 100 steps, train weight 5); 200 steps took
-// depth-house, horizon-high and sun-box from 62/19/25% to 100/88/94% judge
-// success, where 100 reached 69/25/69% (README). The adapter sits
+// rank 16, learning rate 5e-5, 100 steps, train weight 5); with 200 steps
+// and the preservation term sun-box goes from 25% to 100% judge success
+// with images changed by 0.024 (README). The adapter sits
 // on the layers that lay out the scene (prompt embedding, the dense layers
 // and the 8x8 convolution): adapted 16x16 to 64x64 layers learn fine pixel
 // patterns that fool the rater instead of changing the scene.
 var Defaults = Train{Steps: 200, LearningRate: 1e-3, Rank: 8, TrainWeight: 1, Batch: 4,
-	ClipNorm: 1, TrainSeed: 1_000_000, Targets: "prompt,fc,seed,conv8", PreviewEvery: 10, Noise: 0.03,
+	ClipNorm: 1, TrainSeed: 1_000_000, Targets: "prompt,fc,seed,conv8", PreviewEvery: 10, Noise: 0.03, Preserve: 2,
 	EvalSeeds: []int64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}}
 
 // MaxQuestions is the most question/answer pairs a task may have.
@@ -125,6 +130,7 @@ func (t *Task) fillDefaults() {
 	orDefault(&tr.Targets, d.Targets)
 	orDefault(&tr.PreviewEvery, d.PreviewEvery)
 	orDefault(&tr.Noise, d.Noise)
+	orDefault(&tr.Preserve, d.Preserve)
 	if len(tr.EvalSeeds) == 0 {
 		tr.EvalSeeds = d.EvalSeeds
 	}
@@ -192,6 +198,8 @@ func (t *Task) Validate() error {
 		bad("train.preview_every", "%d; want at least 1", tr.PreviewEvery)
 	case tr.Noise > 0.5:
 		bad("train.noise", "%g; want at most 0.5 (negative: none)", tr.Noise)
+	case tr.Preserve > 100:
+		bad("train.preserve", "%g; want at most 100 (negative: none)", tr.Preserve)
 	}
 	lo, hi := tr.TrainSeed, tr.TrainSeed+int64(tr.Steps*tr.Batch)
 	for i, s := range tr.EvalSeeds {

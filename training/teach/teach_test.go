@@ -184,6 +184,7 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 		{`"judge": {"kind": "horizon"}`, "judge: horizon target needs row"},
 		{`"judge": {"kind": "vibes"}`, `judge: unknown judge "vibes"`},
 		{`"train": {"steps": -3}`, "train.steps: -3"},
+		{`"train": {"preserve": 200}`, "train.preserve: 200"},
 		{`"train": {"eval_seeds": [1000001]}`, "train.eval_seeds[0]: seed 1000001 is also a training seed"},
 		{`"visual_prompt": {"mode": "glow"}`, "visual_prompt.mode"},
 		{`"bogus": 1`, `unknown field "bogus"`},
@@ -220,4 +221,38 @@ func replaceField(src, key, edit string) string {
 		}
 	}
 	return strings.Replace(src, "{\n", "{\n  "+edit+",\n", 1)
+}
+
+func TestSummaryMeanChangeAveragesTheSeedsChange(t *testing.T) {
+	a, b := image.NewRGBA(image.Rect(0, 0, 2, 1)), image.NewRGBA(image.Rect(0, 0, 2, 1))
+	copy(b.Pix, []uint8{255, 0, 0, 255, 0, 0, 51, 255}) // (255 + 51) / 6 channels / 255 = 0.2
+	if d := meanAbsDiff(a, b); math.Abs(d-0.2) > 1e-12 {
+		t.Fatalf("meanAbsDiff = %v, want 0.2", d)
+	}
+	seeds := []SeedResult{{After: &Rating{}, Change: 0.1}, {After: &Rating{}, Change: 0.3}}
+	if s := summarize(seeds, true); math.Abs(s.MeanChange-0.2) > 1e-12 {
+		t.Fatalf("mean change %v, want 0.2", s.MeanChange)
+	}
+	if s := summarize(seeds, false); s.MeanChange != 0 {
+		t.Fatalf("before: mean change %v, want 0", s.MeanChange)
+	}
+}
+
+// The preservation term keeps the adapted image near the base image: the
+// toy rater wants red everywhere, and a heavy preserve weight lets the
+// adapter change the image far less than none does.
+func TestPreserveKeepsTheAdaptedImageNearTheBase(t *testing.T) {
+	change := func(preserve string) float64 {
+		task := mustTask(t, strings.Replace(toyTask, `"steps": 25`, `"steps": 25, "preserve": `+preserve, 1))
+		rep, err := Run(context.Background(), task, toyGenerator(t), redRater{}, t.TempDir(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep.After.MeanChange
+	}
+	free, kept := change("-1"), change("50")
+	t.Logf("mean change: %.4f without the term, %.4f with weight 50", free, kept)
+	if !(kept < free/2) {
+		t.Errorf("mean change %.4f with preserve 50, %.4f without: want less than half", kept, free)
+	}
 }
