@@ -7,7 +7,9 @@ package vqa
 
 import (
 	"image"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"dualprocess/training/visual"
@@ -23,6 +25,15 @@ type Item struct {
 	Drawing  *image.NRGBA // nil: nothing to overlay
 	Mode     visual.Mode
 	Image    *image.RGBA // the image to ask about when the family changed it; nil: the rendering's
+	Marks    []Mark      // the labelled points the drawing marks (depth questions)
+}
+
+// Mark is a labelled point of a drawing: a dot at (X, Y) (pixel centre
+// units) and its letter, whose 3x5 glyph has its top-left corner at (LX, LY).
+type Mark struct {
+	Label  rune
+	X, Y   float64
+	LX, LY int
 }
 
 // YesNoSuffix may follow any yes/no question.
@@ -155,7 +166,7 @@ func templates() []string {
 		t = append(t, a.texts...)
 	}
 	t = append(append(append(t, skyColourQs...), timeQs...), sideQs...)
-	for name := range SkyColours {
+	for _, name := range slices.Sorted(maps.Keys(SkyColours)) { // sorted: the vocabulary's order is fixed
 		t = append(t, "Is the sky "+name+"?")
 	}
 	return t

@@ -99,3 +99,12 @@ func TestRepaintSkyChangesOnlyTheSky(t *testing.T) {
 		}
 	}
 }
+
+func TestWordsComeInAFixedOrder(t *testing.T) {
+	first := Words()
+	for i := 0; i < 20; i++ { // map iteration order differs from call to call
+		if got := Words(); !slices.Equal(got, first) {
+			t.Fatalf("call %d gave another order: %v", i, got)
+		}
+	}
+}
