@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"dualprocess/model"
 	"dualprocess/training/raterfit"
 )
 
@@ -13,7 +14,7 @@ func init() {
 		name: "vlm",
 		summary: "Train the rater (the built-in VLM) on questions about renders and generator samples, " +
 			"with augmentation and adversarial examples.",
-		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--generator FILE|none] [--log FILE]",
+		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--init FILE] [--lr LR] [--generator FILE|none] [--log FILE]",
 		setup: setupPretrainVLM,
 	})
 }
@@ -27,6 +28,8 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 	ckpt := fs.String("checkpoint", "", "checkpoint written every few hundred steps and on Ctrl-C (default: OUT with .ckpt before the extension)")
 	genPath := fs.String("generator", "", "generator weights whose samples join the training scenes (default: the built-in ones; none: renders only)")
 	logPath := fs.String("log", "", "also append the progress lines to this file")
+	initPath := fs.String("init", "", "start from these rater weights: every tensor whose name and shape fit today's architecture (new layers start fresh)")
+	lr := fs.Float64("lr", def.LR, "peak learning rate")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
@@ -42,6 +45,9 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 		}
 		var run *raterfit.Run
 		var err error
+		if *resume != "" && *initPath != "" {
+			return usagef("--init and --resume: choose one")
+		}
 		if *resume != "" {
 			if run, err = raterfit.LoadRun(*resume); err != nil {
 				return err
@@ -52,10 +58,21 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 			}
 		} else {
 			cfg := def
-			cfg.Steps, cfg.Seed = *steps, *seed
+			cfg.Steps, cfg.Seed, cfg.LR = *steps, *seed, *lr
 			if run, err = raterfit.NewRun(cfg); err != nil {
 				return err
 			}
+		}
+		if *initPath != "" {
+			from, err := model.LoadRater(*initPath)
+			if err != nil {
+				return fmt.Errorf("--init: %w", err)
+			}
+			copied, fresh, err := run.InitFrom(from)
+			if err != nil {
+				return fmt.Errorf("--init %s: %w", *initPath, err)
+			}
+			fmt.Fprintf(e.stderr, "init: %d tensors from %s, %d fresh %v\n", copied, *initPath, len(fresh), fresh)
 		}
 		log, closeLog, err := logTo(e, *logPath)
 		if err != nil {

@@ -49,20 +49,31 @@ type RaterConfig struct {
 	// RegionAux: in training, the features pooled in each of the Regions
 	// around the drawing also predict the Aux maps' means there (what lies
 	// above the line, inside the box), so the pools carry it from the start.
-	RegionAux bool    `json:"region_aux"`
+	RegionAux bool `json:"region_aux"`
+	// Attend: heads of question-conditioned attention over the head's
+	// features (0: none), each with keys and queries of AttendDim values;
+	// each question reads the features (and coordinates) where it looks.
+	Attend int `json:"attend,omitempty"`
+	// MarkPools: maps of where the drawing's labelled points are (A, B),
+	// predicted from the stem as logits over the 16x16 cells (trained
+	// against the true marks); the head's features and coordinates are
+	// pooled under each map's softmax, so a question about A reads A.
+	MarkPools int     `json:"mark_pools,omitempty"`
+	AttendDim int     `json:"attend_dim,omitempty"`
 	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
 func DefaultRaterConfig() RaterConfig {
-	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Slope: 0.1}
+	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, Slope: 0.1}
 }
 
 // Validate checks that all sizes are usable.
 func (c RaterConfig) Validate() error {
 	switch {
 	case c.MaxWords < 1 || c.Embed < 1 || c.Hidden < 1 || c.Stem[0] < 1 || c.Stem[1] < 1 ||
-		c.Width < 1 || c.Blocks < 1 || c.Head < 1 || c.FC < 1 || c.Grid < 0 || c.Grid > 0 && 16%c.Grid != 0 || c.Readout < 0 || c.Aux < 0 || c.AuxScene < 0:
+		c.Width < 1 || c.Blocks < 1 || c.Head < 1 || c.FC < 1 || c.Grid < 0 || c.Grid > 0 && 16%c.Grid != 0 || c.Readout < 0 || c.Aux < 0 || c.AuxScene < 0 ||
+		c.Attend < 0 || c.Attend > 0 && c.AttendDim < 1 || c.MarkPools < 0:
 		return fmt.Errorf("rater config %+v: sizes must be positive", c)
 	case c.Groups < 0 || c.Groups > 0 && c.Width%c.Groups != 0:
 		return fmt.Errorf("rater config: %d channels do not split into %d groups", c.Width, c.Groups)
@@ -119,6 +130,19 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	if c.Grid > 0 {
 		cells := (16 / c.Grid) * (16 / c.Grid)
 		ls = append(ls, dense("fc.grid", c.Head*cells, c.FC, he(c.Head*cells)))
+	}
+	if c.MarkPools > 0 {
+		ls = append(ls, conv("marks", w, c.MarkPools, 1, 16, 1/math.Sqrt(float64(w))))
+	}
+	for m := 0; m < c.MarkPools; m++ {
+		ls = append(ls, dense(fmt.Sprintf("fc.mark%d", m), c.Head+2, c.FC, he(c.Head+2)))
+	}
+	if c.Attend > 0 { // where each question looks, and what it reads there
+		hd := c.Attend * c.AttendDim
+		ls = append(ls,
+			conv("attend.key", c.Head, hd, 1, 16, 1/math.Sqrt(float64(c.Head))),
+			dense("attend.query", c.Hidden, hd, 1/math.Sqrt(float64(c.Hidden))),
+			dense("fc.attend", c.Attend*(c.Head+2), c.FC, he(c.Attend*(c.Head+2))))
 	}
 	if c.Readout == 0 {
 		return append(ls, dense("answers", c.FC, answers, 1/math.Sqrt(float64(c.FC))))

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"dualprocess/training/visual"
 
@@ -54,8 +55,13 @@ type RaterNet struct {
 	// predicted maps (Batch, Aux, 16, 16) and scene attributes (Batch,
 	// AuxScene), their targets (inputs) and the sum of their mean squared errors.
 	Aux, AuxTarget, AuxScene, AuxSceneTarget, AuxLoss *G.Node
-	Params                                            G.Nodes // trainable nodes (Train only), bound to the Rater's tensors
-	Rater                                             *Rater
+	// Training only, with MarkPools: where each labelled point truly is,
+	// (Batch, 256) each, a distribution over the 16x16 cells (all zero for
+	// an image without that mark); its cross-entropy joins AuxLoss.
+	MarkTargets []*G.Node
+	MarkLogits  []*G.Node // with MarkPools: where each labelled point is, (Batch, 256) logits
+	Params      G.Nodes   // trainable nodes (Train only), bound to the Rater's tensors
+	Rater       *Rater
 
 	batch     int // images
 	questions int // per image
@@ -109,6 +115,7 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 	net.Words = b.input("words", nq*r.Config.MaxWords, len(r.Words)+1, 1, 1)
 	net.Target = b.input("target", nq, len(r.Answers))
 	net.Logits = b.forward(net)
+	net.MarkLogits = b.markLogits
 	if opt.Train {
 		b.auxiliary(net)
 	}
@@ -149,6 +156,19 @@ func (b *raterBuilder) auxiliary(net *RaterNet) {
 			pred := b.layer("aux."+r, b.regionPools[i])
 			target := b.check(MaskPool(net.AuxTarget, net.Regions[i]))
 			loss := b.check(G.Mean(b.check(G.Square(b.check(G.Sub(pred, target))))))
+			net.AuxLoss = b.check(G.Add(net.AuxLoss, loss))
+		}
+	}
+	for m, logits := range b.markLogits { // cross-entropy of where the marks are
+		target := b.input(fmt.Sprintf("mark_target%d", m), logits.Shape()...)
+		if err := G.Let(target, tensor.New(tensor.Of(b.dt), tensor.WithShape(logits.Shape().Clone()...))); err != nil {
+			panic(buildError{err})
+		}
+		net.MarkTargets = append(net.MarkTargets, target)
+		loss := b.check(G.Neg(b.check(G.Mean(b.check(AnswerLogProb(logits, target))))))
+		if net.AuxLoss == nil {
+			net.AuxLoss = loss
+		} else {
 			net.AuxLoss = b.check(G.Add(net.AuxLoss, loss))
 		}
 	}
@@ -194,8 +214,26 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		b.regionPools = append(b.regionPools, pooled)
 		f = b.check(G.Add(f, b.layer("fc."+r, pooled)))
 	}
+	if c.MarkPools > 0 { // what is at the points the drawing labels, as the stem sees them
+		marks := b.layer("marks", b.stem)
+		one := b.input("one", n, 1, 1, 1)
+		if err := G.Let(one, fromFloat64(b.dt, slices.Repeat([]float64{1}, n), n, 1, 1, 1)); err != nil {
+			panic(buildError{err})
+		}
+		for m := 0; m < c.MarkPools; m++ {
+			logits := b.check(PickChannel(marks, m))
+			b.markLogits = append(b.markLogits, b.reshape(logits, n, regionCells*regionCells))
+			read := b.check(Attend(logits, b.withCoords(h), one, 1)) // the mean under softmax(logits)
+			f = b.check(G.Add(f, b.layer(fmt.Sprintf("fc.mark%d", m), read)))
+		}
+	}
 	if b.opt.Questions > 1 {
 		f = b.check(RepeatRows(f, b.opt.Questions)) // the image's features for each of its questions
+	}
+	if c.Attend > 0 { // each question reads where it looks
+		keys := b.layer("attend.key", h)
+		read := b.check(Attend(keys, b.withCoords(h), b.layer("attend.query", q), c.Attend))
+		f = b.check(G.Add(f, b.layer("fc.attend", read)))
 	}
 	f = b.act(b.check(G.Add(f, b.layer("fc.question", q))))
 	if c.Readout > 0 {
@@ -211,6 +249,8 @@ type raterBuilder struct {
 	dt     tensor.Dtype
 	params G.Nodes
 	stem   *G.Node // the stem's output, for the auxiliary maps
+	// where the labelled points are (MarkPools), as logits over the cells
+	markLogits []*G.Node
 	// the head's features pooled in each of the Regions, for RegionAux
 	regionPools []*G.Node
 }
@@ -253,6 +293,43 @@ func (net *RaterNet) SetAuxTargets(t *tensor.Dense) error {
 		return fmt.Errorf("rater aux targets: got %v %v, want %v %v", t.Dtype(), t.Shape(), net.AuxTarget.Dtype(), net.AuxTarget.Shape())
 	}
 	return G.Let(net.AuxTarget, t)
+}
+
+// SetMarkTargets binds where the labelled points are, (Batch, MarkPools,
+// 16, 16) in the rater's dtype: per image and mark a distribution over the
+// cells, or zeros.
+func (net *RaterNet) SetMarkTargets(t *tensor.Dense) error {
+	k := len(net.MarkTargets)
+	if k == 0 {
+		return fmt.Errorf("rater mark targets: the net has no mark maps")
+	}
+	want := tensor.Shape{net.batch, k, regionCells, regionCells}
+	if !t.Shape().Eq(want) || t.Dtype() != net.Image.Dtype() {
+		return fmt.Errorf("rater mark targets: got %v %v, want %v %v", t.Dtype(), t.Shape(), net.Image.Dtype(), want)
+	}
+	const cells = regionCells * regionCells
+	for m, node := range net.MarkTargets {
+		v := make([]float64, net.batch*cells)
+		for i := 0; i < net.batch; i++ {
+			for j := 0; j < cells; j++ {
+				v[i*cells+j] = toFloat64(t, (i*k+m)*cells+j)
+			}
+		}
+		if err := G.Let(node, fromFloat64(t.Dtype(), v, net.batch, cells)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func toFloat64(t *tensor.Dense, i int) float64 {
+	switch d := t.Data().(type) {
+	case []float32:
+		return float64(d[i])
+	case []float64:
+		return d[i]
+	}
+	return 0
 }
 
 // SetAuxSceneTargets binds the scene attributes' targets, (Batch, AuxScene).

@@ -97,13 +97,22 @@ func AppendChannels(x, extra *G.Node) (*G.Node, error) {
 
 // MaskPool is the mean of each channel weighted by a mask:
 // x (N, C, H, W), m (N, 1, H, W) -> (N, C, 1, 1) = sum(x*m) / (sum(m) + 1e-3),
-// zero where the mask is empty. The mask gets no gradient.
+// zero where the mask is empty. Both get gradients (the mask when it is
+// computed, as the rater's own predicted marks are).
 func MaskPool(x, m *G.Node) (*G.Node, error) {
 	xs, ms := x.Shape(), m.Shape()
 	if xs.Dims() != 4 || ms.Dims() != 4 || ms[1] != 1 || xs[0] != ms[0] || xs[2] != ms[2] || xs[3] != ms[3] {
 		return nil, fmt.Errorf("mask pool: want x (N, C, H, W) and m (N, 1, H, W), got %v and %v", xs, ms)
 	}
 	return G.ApplyOp(maskPoolOp{}, x, m)
+}
+
+// PickChannel is channel ch of x: (N, C, H, W) -> (N, 1, H, W).
+func PickChannel(x *G.Node, ch int) (*G.Node, error) {
+	if s := x.Shape(); s.Dims() != 4 || ch < 0 || ch >= s[1] {
+		return nil, fmt.Errorf("pick channel %d of %v", ch, s)
+	}
+	return G.ApplyOp(pickOp{ch: ch}, x)
 }
 
 // RepeatRows repeats each image's row k times: (N, C, 1, 1) -> (N*k, C, 1, 1).

@@ -195,26 +195,34 @@ func (op maskPoolOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{s[0], s[1], 1, 1}, nil
 }
 func (op maskPoolOp) Do(in ...G.Value) (G.Value, error) {
-	return do(func(d []*tensor.Dense) (G.Value, error) { return maskPool[float32](d, nil) },
-		func(d []*tensor.Dense) (G.Value, error) { return maskPool[float64](d, nil) }, in)
+	return do(func(d []*tensor.Dense) (G.Value, error) { return maskPool[float32](d, nil, false) },
+		func(d []*tensor.Dense) (G.Value, error) { return maskPool[float64](d, nil, false) }, in)
 }
-func (op maskPoolOp) DiffWRT(int) []bool { return []bool{true, false} }
+func (op maskPoolOp) DiffWRT(int) []bool { return []bool{true, true} }
 func (op maskPoolOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
-	g, err := G.ApplyOp(maskPoolGradOp{}, in[0], in[1], grad)
-	return G.Nodes{g, nil}, err
+	gx, err := G.ApplyOp(maskPoolGradOp{}, in[0], in[1], grad)
+	if err != nil {
+		return nil, err
+	}
+	gm, err := G.ApplyOp(maskPoolGradOp{mask: true}, in[0], in[1], grad)
+	return G.Nodes{gx, gm}, err
 }
 
-// maskPool computes the masked means, or (with gy) spreads gy over each
-// plane by the mask's weights.
-func maskPool[T float](in []*tensor.Dense, gy []T) (G.Value, error) {
+// maskPool computes the masked means, or (with gy) their gradient: with
+// respect to x (gy spread over each plane by the mask's weights) or, with
+// wrtMask, to the mask: sum_c gy_c (x_cj - y_c) / (sum(m) + eps).
+func maskPool[T float](in []*tensor.Dense, gy []T, wrtMask bool) (G.Value, error) {
 	s := in[0].Shape()
 	n, c, hw := s[0], s[1], s[2]*s[3]
 	x, m := data[T](in[0]), data[T](in[1])
 	var out *tensor.Dense
-	var y, gx []T
-	if gy == nil {
+	var y, gx, gm []T
+	switch {
+	case gy == nil:
 		out, y = newDense[T](n, c, 1, 1)
-	} else {
+	case wrtMask:
+		out, gm = newDense[T](in[1].Shape()...)
+	default:
 		out, gx = newDense[T](s...)
 	}
 	for i := 0; i < n; i++ {
@@ -226,35 +234,121 @@ func maskPool[T float](in []*tensor.Dense, gy []T) (G.Value, error) {
 		norm := 1 / (total + maskEps)
 		for ch := 0; ch < c; ch++ {
 			plane := (i*c + ch) * hw
-			if gy == nil {
+			switch {
+			case gy == nil:
 				var sum T
 				for j, v := range mi {
 					sum += x[plane+j] * v
 				}
 				y[i*c+ch] = sum * norm
-				continue
-			}
-			g := gy[i*c+ch] * norm
-			for j, v := range mi {
-				gx[plane+j] = g * v
+			case wrtMask:
+				var mean T
+				for j, v := range mi {
+					mean += x[plane+j] * v
+				}
+				mean *= norm
+				g := gy[i*c+ch] * norm
+				for j := range mi {
+					gm[i*hw+j] += g * (x[plane+j] - mean)
+				}
+			default:
+				g := gy[i*c+ch] * norm
+				for j, v := range mi {
+					gx[plane+j] = g * v
+				}
 			}
 		}
 	}
 	return out, nil
 }
 
-// maskPoolGradOp: inputs x, m, gy -> gx.
-type maskPoolGradOp struct{ opBase }
+// maskPoolGradOp: inputs x, m, gy -> gx (or gm).
+type maskPoolGradOp struct {
+	opBase
+	mask bool
+}
 
 func (op maskPoolGradOp) Arity() int            { return 3 }
 func (op maskPoolGradOp) Type() hm.Type         { return fnType(4, 4, 4, 4) }
-func (op maskPoolGradOp) String() string        { return "MaskPoolGrad" }
+func (op maskPoolGradOp) String() string        { return fmt.Sprintf("MaskPoolGrad(mask=%v)", op.mask) }
 func (op maskPoolGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op maskPoolGradOp) Hashcode() uint32      { return hashOf(op) }
 func (op maskPoolGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	if op.mask {
+		return shapeOf(in[1]).Clone(), nil
+	}
 	return shapeOf(in[0]).Clone(), nil
 }
 func (op maskPoolGradOp) Do(in ...G.Value) (G.Value, error) {
-	return do(func(d []*tensor.Dense) (G.Value, error) { return maskPool(d[:2], data[float32](d[2])) },
-		func(d []*tensor.Dense) (G.Value, error) { return maskPool(d[:2], data[float64](d[2])) }, in)
+	return do(func(d []*tensor.Dense) (G.Value, error) { return maskPool(d[:2], data[float32](d[2]), op.mask) },
+		func(d []*tensor.Dense) (G.Value, error) { return maskPool(d[:2], data[float64](d[2]), op.mask) }, in)
+}
+
+// ---- pick channel ----
+
+// pickOp: x (N, C, H, W) -> (N, 1, H, W), channel ch.
+type pickOp struct {
+	opBase
+	ch int
+}
+
+func (op pickOp) Arity() int            { return 1 }
+func (op pickOp) Type() hm.Type         { return fnType(4, 4) }
+func (op pickOp) String() string        { return fmt.Sprintf("PickChannel(%d)", op.ch) }
+func (op pickOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op pickOp) Hashcode() uint32      { return hashOf(op) }
+func (op pickOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s := shapeOf(in[0])
+	return tensor.Shape{s[0], 1, s[2], s[3]}, nil
+}
+func (op pickOp) Do(in ...G.Value) (G.Value, error) {
+	return do(func(d []*tensor.Dense) (G.Value, error) { return pick[float32](d, op.ch, nil) },
+		func(d []*tensor.Dense) (G.Value, error) { return pick[float64](d, op.ch, nil) }, in)
+}
+func (op pickOp) DiffWRT(int) []bool { return []bool{true} }
+func (op pickOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(pickGradOp{ch: op.ch}, in[0], grad)
+	return G.Nodes{g}, err
+}
+
+// pick copies the channel out, or (with gy) puts gy back into it.
+func pick[T float](in []*tensor.Dense, ch int, gy []T) (G.Value, error) {
+	s := in[0].Shape()
+	n, c, hw := s[0], s[1], s[2]*s[3]
+	x := data[T](in[0])
+	var out *tensor.Dense
+	var y []T
+	if gy == nil {
+		out, y = newDense[T](n, 1, s[2], s[3])
+	} else {
+		out, y = newDense[T](s...)
+	}
+	for i := 0; i < n; i++ {
+		src := x[(i*c+ch)*hw:][:hw]
+		if gy == nil {
+			copy(y[i*hw:][:hw], src)
+		} else {
+			copy(y[(i*c+ch)*hw:][:hw], gy[i*hw:][:hw])
+		}
+	}
+	return out, nil
+}
+
+// pickGradOp: inputs x, gy -> gx.
+type pickGradOp struct {
+	opBase
+	ch int
+}
+
+func (op pickGradOp) Arity() int            { return 2 }
+func (op pickGradOp) Type() hm.Type         { return fnType(4, 4, 4) }
+func (op pickGradOp) String() string        { return fmt.Sprintf("PickChannelGrad(%d)", op.ch) }
+func (op pickGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+func (op pickGradOp) Hashcode() uint32      { return hashOf(op) }
+func (op pickGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return shapeOf(in[0]).Clone(), nil
+}
+func (op pickGradOp) Do(in ...G.Value) (G.Value, error) {
+	return do(func(d []*tensor.Dense) (G.Value, error) { return pick(d[:1], op.ch, data[float32](d[1])) },
+		func(d []*tensor.Dense) (G.Value, error) { return pick(d[:1], op.ch, data[float64](d[1])) }, in)
 }

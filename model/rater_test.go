@@ -25,7 +25,7 @@ var (
 
 // tinyRaterConfig keeps float64 gradient checks fast.
 func tinyRaterConfig() RaterConfig {
-	return RaterConfig{MaxWords: 12, Embed: 2, Hidden: 4, Stem: [2]int{2, 3}, Width: 4, Blocks: 2, Groups: 2, Head: 4, FC: 4, Grid: 8, Readout: 3, Aux: 2, AuxScene: 3, Slope: 0.1}
+	return RaterConfig{MaxWords: 12, Embed: 2, Hidden: 4, Stem: [2]int{2, 3}, Width: 4, Blocks: 2, Groups: 2, Head: 4, FC: 4, Grid: 8, Readout: 3, Aux: 2, AuxScene: 3, Attend: 2, AttendDim: 2, MarkPools: 1, Slope: 0.1}
 }
 
 func mustRater(t testing.TB, cfg RaterConfig, seed uint64) *Rater {

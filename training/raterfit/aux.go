@@ -3,6 +3,7 @@ package raterfit
 import (
 	"slices"
 
+	"dualprocess/training/vqa"
 	"dualprocess/training/world"
 )
 
@@ -11,6 +12,11 @@ import (
 // teach it where the sky, the sun and the objects are and how far things
 // are, whatever the question. Each is a 16x16 map of 4x4-pixel cells.
 var AuxMaps = []string{"sky", "depth", "sun", "moon", "tree", "house", "boat"}
+
+// MarkLabels are the labels of the drawn points whose places the rater
+// learns to find (model.RaterConfig.MarkPools maps): with them the stem
+// learns to read the letters, so that a question about A reads A.
+var MarkLabels = []rune{'A', 'B'}
 
 const auxSide, auxCell = 16, world.Size / 16
 
@@ -45,6 +51,38 @@ func auxTargets(r world.Rendering) []float32 {
 	}
 	for i, v := range out {
 		out[i] = min(v, 1) // overlapping boxes of one kind
+	}
+	return out
+}
+
+// markTargets is where each of MarkLabels is drawn, (len(MarkLabels), 16,
+// 16): the share of the mark's pixels (within 2 px of its dot or under its
+// letter's 3x5 box) in each cell, summing to 1; all zero for a label the
+// drawing lacks.
+func markTargets(marks []vqa.Mark) []float32 {
+	const plane = auxSide * auxSide
+	out := make([]float32, len(MarkLabels)*plane)
+	for _, m := range marks {
+		ch := slices.Index(MarkLabels, m.Label)
+		if ch < 0 {
+			continue
+		}
+		t := out[ch*plane : (ch+1)*plane]
+		var n float32
+		for y := 0; y < world.Size; y++ {
+			for x := 0; x < world.Size; x++ {
+				px, py := float64(x)+0.5, float64(y)+0.5
+				dot := (px-m.X)*(px-m.X)+(py-m.Y)*(py-m.Y) <= 4
+				letter := x >= m.LX && x < m.LX+3 && y >= m.LY && y < m.LY+5
+				if dot || letter {
+					t[(y/auxCell)*auxSide+x/auxCell]++
+					n++
+				}
+			}
+		}
+		for k := range t {
+			t[k] /= max(n, 1)
+		}
 	}
 	return out
 }

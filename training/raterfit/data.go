@@ -33,6 +33,7 @@ type Example struct {
 	Generated bool      // the image is a generator sample
 	Aux       []float32 // AuxMaps of the scene, (len(AuxMaps), 16, 16)
 	AuxScene  []float32 // AuxScene attributes of the scene
+	Marks     []float32 // where the drawing's labelled points are (markTargets)
 }
 
 // heldOutBit splits the noise seeds: training scenes use seeds without it,
@@ -124,6 +125,7 @@ func Make(rng *rand.Rand, family string, scene func() Scene, more int) (Example,
 	}
 	ex := Example{Family: family, Image: Planes(img), Question: it.Question, Answer: it.Answer,
 		Generated: last.Generated, Aux: auxTargets(last.Rendering), AuxScene: auxSceneTargets(last.Rendering)}
+	ex.Marks = markTargets(it.Marks)
 	if it.Drawing != nil {
 		o, err := visual.NewOverlay(it.Drawing, it.Mode)
 		if err != nil {

@@ -87,7 +87,7 @@ func TestAugmentStaysInRangeAndChangesTheImage(t *testing.T) {
 // Adversarial copies move each pixel by at most eps, against the gradient's sign.
 func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: 7, AuxScene: 17, Slope: 0.1}
+	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: len(AuxMaps), AuxScene: len(AuxScene), Slope: 0.1}
 	run, err := NewRun(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
 
 func TestCheckpointRoundTripAndResume(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: 7, AuxScene: 17, Slope: 0.1}
+	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: len(AuxMaps), AuxScene: len(AuxScene), Slope: 0.1}
 	cfg.Steps, cfg.Batch, cfg.Pool, cfg.Refresh, cfg.LogEvery, cfg.EvalEvery, cfg.SaveEvery, cfg.EvalPer = 4, 4, 8, 1, 2, 4, 2, 2
 	dir := t.TempDir()
 	run, err := NewRun(cfg)
@@ -242,5 +242,106 @@ func TestFamilyWeightsLeaveTextOnlyFamiliesToTheFurtherQuestions(t *testing.T) {
 				t.Errorf("%d questions per image: family %s has weight %v", questions, f, w)
 			}
 		}
+	}
+}
+
+func TestDepthExamplesMarkTheirLabelledPoints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	p := newPool(8, 64, 0, nil, 0)
+	p.fill(-1)
+	const plane = auxSide * auxSide
+	for n := 0; n < 5; {
+		ex, ok, err := Make(rng, "depth", func() Scene { return p.pick(rng) }, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			continue
+		}
+		n++
+		if len(ex.Marks) != len(MarkLabels)*plane {
+			t.Fatalf("%d mark values, want %d", len(ex.Marks), len(MarkLabels)*plane)
+		}
+		// each label's map sums to 1, and the two sit in different places:
+		// the dots are at least 8 px apart
+		var peaks []int
+		for ch := range MarkLabels {
+			m := ex.Marks[ch*plane : (ch+1)*plane]
+			var sum float32
+			for _, v := range m {
+				sum += v
+			}
+			if math.Abs(float64(sum)-1) > 1e-5 {
+				t.Errorf("mark %c sums to %v, want 1", MarkLabels[ch], sum)
+			}
+			peaks = append(peaks, slices.Index(m, slices.Max(m)))
+		}
+		if peaks[0] == peaks[1] {
+			t.Errorf("A and B peak in the same cell %d", peaks[0])
+		}
+	}
+	// the maps follow the letters: a depth item's marks by hand
+	it := vqa.Mark{Label: 'B', X: 40.5, Y: 30.5, LX: 42, LY: 24}
+	m := markTargets([]vqa.Mark{it})
+	if a := m[:plane]; slices.Max(a) != 0 {
+		t.Error("no A drawn, yet its map is not empty")
+	}
+	if b := m[plane:]; b[30/auxCell*auxSide+40/auxCell] < 0.2 {
+		t.Errorf("B's map is %.2f in its dot's cell", b[30/auxCell*auxSide+40/auxCell])
+	}
+	ex, ok, err := Make(rng, "horizon", func() Scene { return p.pick(rng) }, 0)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if slices.Max(ex.Marks) != 0 {
+		t.Fatal("a horizon example has marks")
+	}
+}
+
+func TestInitFromCarriesOverMatchingWeights(t *testing.T) {
+	small := DefaultConfig()
+	small.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: len(AuxMaps), Slope: 0.1}
+	from, err := model.NewRater(small.Model, vqa.Words(), vqa.Answers, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(from.Words) // another order of the same words
+	from, err = model.NewRater(small.Model, from.Words, vqa.Answers, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := small
+	big.Model.Attend, big.Model.AttendDim, big.Model.MarkPools = 1, 2, len(MarkLabels)
+	run, err := NewRun(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied, fresh, err := run.InitFrom(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(run.Rater.Words, from.Words) {
+		t.Error("the run's rater did not take the init rater's word order")
+	}
+	if copied != len(from.Params) || !slices.Contains(fresh, "fc.attend.weight") || !slices.Contains(fresh, "marks.weight") {
+		t.Errorf("copied %d of %d, fresh %v", copied, len(from.Params), fresh)
+	}
+	if !slices.Equal(run.Rater.Params["stem64.weight"].Data().([]float32), from.Params["stem64.weight"].Data().([]float32)) {
+		t.Error("stem64 was not copied")
+	}
+	// a layer with more outputs keeps the old ones
+	grown := big
+	grown.Model.FC = 2 * small.Model.FC
+	run, _ = NewRun(grown)
+	if _, _, err := run.InitFrom(from); err != nil {
+		t.Fatal(err)
+	}
+	old := from.Params["fc.question.weight"].Data().([]float32)
+	if got := run.Rater.Params["fc.question.weight"].Data().([]float32); !slices.Equal(got[:len(old)], old) || len(got) != 2*len(old) {
+		t.Error("the grown layer's old outputs were not carried over")
+	}
+	other, _ := model.NewRater(small.Model, vqa.Words()[1:], vqa.Answers, 3)
+	if _, _, err := run.InitFrom(other); err == nil {
+		t.Error("a rater of another vocabulary was accepted")
 	}
 }

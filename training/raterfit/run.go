@@ -3,6 +3,7 @@ package raterfit
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"dualprocess/model"
 	"dualprocess/model/safetensors"
 	"dualprocess/training/vqa"
+
+	"gorgonia.org/tensor"
 )
 
 // Run is a training run's state: settings, weights, optimiser moments, the
@@ -202,4 +205,51 @@ func runFrom(f *safetensors.File) (*Run, error) {
 		return nil, err
 	}
 	return run, nil
+}
+
+// InitFrom copies into the run's rater every weight of from that has the
+// same name and shape (fine-tuning a rater into a larger architecture), and
+// the first outputs of a layer that now has more; the rest keep their
+// fresh values. It returns how many tensors it copied
+// and the names of those left fresh.
+func (run *Run) InitFrom(from *model.Rater) (copied int, fresh []string, err error) {
+	if !sameSet(from.Words, run.Rater.Words) || !sameSet(from.Answers, run.Rater.Answers) {
+		return 0, nil, fmt.Errorf("init rater: its vocabulary (%d words, %d answers) differs from the training data's (%d, %d)",
+			len(from.Words), len(from.Answers), len(run.Rater.Words), len(run.Rater.Answers))
+	}
+	if !slices.Equal(from.Words, run.Rater.Words) || !slices.Equal(from.Answers, run.Rater.Answers) {
+		// the same words in another order: take from's order, so its embeddings fit
+		if run.Rater, err = model.NewRater(run.Rater.Config, from.Words, from.Answers, run.Config.Seed); err != nil {
+			return 0, nil, err
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(run.Rater.Params)) {
+		p, q := run.Rater.Params[name], from.Params[name]
+		switch {
+		case q == nil || q.Dtype() != p.Dtype():
+			fresh = append(fresh, name)
+		case q.Shape().Eq(p.Shape()):
+			run.Rater.Params[name] = q.Clone().(*tensor.Dense)
+			copied++
+		case slices.Equal(q.Shape()[1:], p.Shape()[1:]) && q.Shape()[0] < p.Shape()[0]:
+			// a layer with more outputs (more auxiliary maps): the old ones carry over
+			switch d := p.Data().(type) {
+			case []float32:
+				copy(d, q.Data().([]float32))
+			case []float64:
+				copy(d, q.Data().([]float64))
+			}
+			copied++
+		default:
+			fresh = append(fresh, name)
+		}
+	}
+	if copied == 0 {
+		return 0, nil, fmt.Errorf("init rater: no weight matches the new architecture by name and shape")
+	}
+	return copied, fresh, nil
+}
+
+func sameSet(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }

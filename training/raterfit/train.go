@@ -369,20 +369,33 @@ func (w *tally) addBatch(r *model.Rater, batch []Example, probs [][]float64, los
 func (w *tally) meanLoss() float64 { return w.loss / float64(max(1, w.steps)) }
 func (w *tally) acc() float64      { return float64(w.correct) / float64(max(1, w.total)) }
 
+func shapeOf(n *G.Node) tensor.Shape {
+	if n == nil {
+		return nil
+	}
+	return n.Shape().Clone()
+}
+
 // feedAux binds the auxiliary targets of a batch (when the net has them).
 func feedAux(net *model.RaterNet, batch []Example) error {
+	var marks tensor.Shape // (batch, marks, 16, 16)
+	if k := len(net.MarkTargets); k > 0 {
+		s := net.MarkTargets[0].Shape()
+		marks = tensor.Shape{s[0], k, 16, s[1] / 16}
+	}
 	for _, t := range []struct {
-		node *G.Node
-		get  func(Example) []float32
-		set  func(*tensor.Dense) error
+		shape tensor.Shape
+		get   func(Example) []float32
+		set   func(*tensor.Dense) error
 	}{
-		{net.AuxTarget, func(ex Example) []float32 { return ex.Aux }, net.SetAuxTargets},
-		{net.AuxSceneTarget, func(ex Example) []float32 { return ex.AuxScene }, net.SetAuxSceneTargets},
+		{shapeOf(net.AuxTarget), func(ex Example) []float32 { return ex.Aux }, net.SetAuxTargets},
+		{shapeOf(net.AuxSceneTarget), func(ex Example) []float32 { return ex.AuxScene }, net.SetAuxSceneTargets},
+		{marks, func(ex Example) []float32 { return ex.Marks }, net.SetMarkTargets},
 	} {
-		if t.node == nil {
+		if t.shape == nil {
 			continue
 		}
-		size := t.node.Shape().TotalSize() / len(batch)
+		size := t.shape.TotalSize() / len(batch)
 		vals := make([]float32, 0, len(batch)*size)
 		for _, ex := range batch {
 			if len(t.get(ex)) != size {
@@ -390,7 +403,7 @@ func feedAux(net *model.RaterNet, batch []Example) error {
 			}
 			vals = append(vals, t.get(ex)...)
 		}
-		if err := t.set(tensor.New(tensor.WithShape(t.node.Shape().Clone()...), tensor.WithBacking(vals))); err != nil {
+		if err := t.set(tensor.New(tensor.WithShape(t.shape...), tensor.WithBacking(vals))); err != nil {
 			return err
 		}
 	}

@@ -31,11 +31,14 @@ func init() {
 			pts[0], pts[1] = pts[1], pts[0]
 		}
 		d := visual.NewCanvas(world.Size)
+		var marks []Mark
 		for i, p := range pts {
-			visual.Dot(d, visual.Red, float64(p[0])+0.5, float64(p[1])+0.5, 1.5)
-			visual.Label(d, visual.Red, p[0]+2, p[1]-6, rune('A'+i))
+			m := Mark{Label: rune('A' + i), X: float64(p[0]) + 0.5, Y: float64(p[1]) + 0.5, LX: p[0] + 2, LY: p[1] - 6}
+			visual.Dot(d, visual.Red, m.X, m.Y, 1.5)
+			visual.Label(d, visual.Red, m.LX, m.LY, m.Label)
+			marks = append(marks, m)
 		}
-		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}, true
+		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid, Marks: marks}, true
 	}})
 }
 
