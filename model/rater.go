@@ -3,9 +3,11 @@ package model
 // The rater is the built-in vision-language model (the stand-in for the
 // VLMs of the paper): given a 64x64 image with a visual prompt overlaid and
 // a question, it gives a probability for every answer of its vocabulary,
-// and it is differentiable in the image. Its design is FiLM (Perez et al.
-// 2018): a question encoder produces a per-channel scale and shift for each
-// residual conv block of an image network.
+// and it is differentiable in the image. It began as FiLM (Perez et al.
+// 2018: a question encoder produces a per-channel scale and shift for each
+// residual conv block of an image network, still an option); the shipped
+// rater fuses the question late, so an image is encoded once for several
+// questions.
 //
 //	question -> word embeddings, concatenated by position -> MLP -> (gamma, beta) per block
 //	image -> overlay -> [RGB, drawing mask, x, y] -> 3x3 conv @64 -> space to depth
@@ -14,6 +16,9 @@ package model
 //	      -> 1x1 conv [h, x, y] -> global max and mean pool, maxima of 4x4 blocks,
 //	         and means over regions placed by the drawing (at, above, below,
 //	         left and right of it, inside it; rater_regions.go)
+//	         and [h, x, y] under the softmax of the stem's maps of the points
+//	         labelled A and B (MarkPools)
+//	      -> + attention: each question's query against keys from h reads [h, x, y]
 //	      -> MLP (+ question)
 //	      -> bilinear in (features, question readout vector) -> answer logits
 

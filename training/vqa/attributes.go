@@ -84,13 +84,23 @@ func init() {
 		return Item{Question: q, Answer: map[bool]string{true: "left", false: "right"}[s.X < world.Size/2]}, true
 	}})
 	// Sky questions half the time repaint the sky in another colour, so the
-	// rater must look at the sky rather than guess from the time of day.
+	// rater must look at the sky rather than guess from the time of day, and
+	// a third of the time add a soft patch of yet another colour over at
+	// most a quarter of the sky, so it must look at all of the sky: a patch
+	// is what a teaching run's adapter finds first.
 	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ string) (Item, bool) {
 		p, _ := world.ParsePrompt(r.Truth.Prompt)
 		name, img := skyOfTime[p.Time], r.Image
 		if rng.IntN(2) == 0 {
 			name = pick(rng, "blue", "pink", "orange", "purple", "dark")
 			img = RepaintSky(r, SkyColours[name])
+		}
+		if rng.IntN(3) == 0 { // a patch of another colour does not change the sky's colour
+			other := name
+			for other == name {
+				other = pick(rng, "blue", "pink", "orange", "purple", "dark")
+			}
+			img = PaintSkyPatch(rng, r, img, SkyColours[other])
 		}
 		if rng.IntN(2) == 0 {
 			return Item{Question: pick(rng, skyColourQs...), Answer: name, Image: img}, true
@@ -127,4 +137,51 @@ func RepaintSky(r world.Rendering, grad [2][3]float64) *image.RGBA {
 		}
 	}
 	return img
+}
+
+// PaintSkyPatch returns img with a soft round patch of the gradient's
+// colours blended over part of the rendering's plain sky: its weights sum
+// to at most a quarter of the sky's pixels.
+func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]float64) *image.RGBA {
+	var sky []int
+	for k, s := range r.Sky {
+		if s {
+			sky = append(sky, k)
+		}
+	}
+	out := image.NewRGBA(img.Rect)
+	copy(out.Pix, img.Pix)
+	if len(sky) == 0 {
+		return out
+	}
+	c := sky[rng.IntN(len(sky))]
+	cx, cy := float64(c%world.Size)+0.5, float64(c/world.Size)+0.5
+	weight := func(k int, radius float64) float64 {
+		d := math.Hypot(float64(k%world.Size)+0.5-cx, float64(k/world.Size)+0.5-cy)
+		return math.Sqrt(math.Max(0, 1-d/radius))
+	}
+	radius := uniform(rng, 6, 16)
+	for ; radius > 2; radius *= 0.8 {
+		var total float64
+		for _, k := range sky {
+			total += weight(k, radius)
+		}
+		if total <= 0.25*float64(len(sky)) {
+			break
+		}
+	}
+	h := math.Max(r.Truth.Horizon, 1)
+	for _, k := range sky {
+		w := weight(k, radius)
+		if w == 0 {
+			continue
+		}
+		t := math.Min(1, (float64(k/world.Size)+0.5)/h)
+		o := out.PixOffset(k%world.Size, k/world.Size)
+		for ch := 0; ch < 3; ch++ {
+			v := math.Max(0, math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t)) * 255
+			out.Pix[o+ch] = uint8(math.Round(float64(out.Pix[o+ch])*(1-w) + v*w))
+		}
+	}
+	return out
 }

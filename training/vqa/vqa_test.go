@@ -108,3 +108,34 @@ func TestWordsComeInAFixedOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestSkyPatchCoversAtMostAQuarterOfTheSky(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	for i := 0; i < 30; i++ {
+		r := randomRendering(rng)
+		img := PaintSkyPatch(rng, r, r.Image, SkyColours["orange"])
+		var sky, changed int
+		var weight float64
+		for k := 0; k < world.Size*world.Size; k++ {
+			a, b := r.Image.RGBAAt(k%world.Size, k/world.Size), img.RGBAAt(k%world.Size, k/world.Size)
+			d := math.Abs(float64(a.R)-float64(b.R)) + math.Abs(float64(a.G)-float64(b.G)) + math.Abs(float64(a.B)-float64(b.B))
+			if !r.Sky[k] {
+				if d != 0 {
+					t.Fatalf("scene %d: pixel %d is not sky but changed", i, k)
+				}
+				continue
+			}
+			sky++
+			if d > 0 {
+				changed++
+			}
+			weight += d
+		}
+		if sky > 50 && changed == 0 {
+			t.Errorf("scene %d: the patch changed nothing in %d sky pixels", i, sky)
+		}
+		if changed > sky/2 {
+			t.Errorf("scene %d: the patch touched %d of %d sky pixels", i, changed, sky)
+		}
+	}
+}
