@@ -126,6 +126,9 @@ type Result struct {
 type Summary struct {
 	Passed, Of int     // seeds the judge passed
 	RaterProb  float64 // mean rater probability of the desired answers
+	// After teaching: the mean absolute RGB difference (0..1) between the
+	// adapted and the base images; a large one warns of a collapsed image.
+	MeanChange float64
 }
 
 // SeedResult is one evaluation seed before and after teaching.

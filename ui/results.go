@@ -76,8 +76,9 @@ func summaryText(res *Result) string {
 	b := res.Before
 	pct := func(s Summary) float64 { return 100 * float64(s.Passed) / float64(max(1, s.Of)) }
 	if a := res.After; a != nil {
-		return fmt.Sprintf("Judge passed %d of %d seeds before (%.0f%%), %d after (%.0f%%). Rater probability %.2f before, %.2f after.",
-			b.Passed, b.Of, pct(b), a.Passed, pct(*a), b.RaterProb, a.RaterProb)
+		return fmt.Sprintf("Judge passed %d of %d seeds before (%.0f%%), %d after (%.0f%%). Rater probability %.2f before, %.2f after. "+
+			"The images changed by %.3f on average (0..1; above about 0.2 look for a collapsed image).",
+			b.Passed, b.Of, pct(b), a.Passed, pct(*a), b.RaterProb, a.RaterProb, a.MeanChange)
 	}
 	return fmt.Sprintf("Judge passed %d of %d seeds (%.0f%%); rater probability %.2f. No adapter to compare.",
 		b.Passed, b.Of, pct(b), b.RaterProb)

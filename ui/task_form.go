@@ -14,8 +14,9 @@ import (
 )
 
 // taskForm is the text of a teaching task: its name, the generator's
-// prompts, the questions with the answers wanted, and the training steps
-// and learning rate. Fields it does not show keep their loaded values.
+// prompts, the questions with the answers wanted, and the training steps,
+// learning rate and preservation weight ("Keep the image"). Fields it does
+// not show keep their loaded values.
 type taskForm struct {
 	name        *widget.Entry
 	description *widget.Entry
@@ -23,6 +24,7 @@ type taskForm struct {
 	questions   *questionRows
 	steps       *widget.Entry
 	rate        *widget.Entry
+	preserve    *widget.Entry // weight that keeps the adapted image near the base image
 	object      fyne.CanvasObject
 
 	loaded TaskSpec
@@ -30,7 +32,8 @@ type taskForm struct {
 
 func newTaskForm(answers []string) *taskForm {
 	f := &taskForm{name: widget.NewEntry(), description: widget.NewMultiLineEntry(), prompts: widget.NewMultiLineEntry(),
-		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry()}
+		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry()}
+	f.preserve.SetPlaceHolder("default (2); 0: off")
 	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
 	f.description.SetPlaceHolder("what it teaches (optional)")
 	f.description.Wrapping = fyne.TextWrapWord
@@ -39,7 +42,8 @@ func newTaskForm(answers []string) *taskForm {
 	f.prompts.SetMinRowsVisible(3)
 	f.prompts.Wrapping = fyne.TextWrapOff
 	training := container.New(layout.NewFormLayout(),
-		widget.NewLabel("Steps"), f.steps, widget.NewLabel("Learning rate"), f.rate)
+		widget.NewLabel("Steps"), f.steps, widget.NewLabel("Learning rate"), f.rate,
+		widget.NewLabel("Keep the image"), f.preserve)
 	f.object = container.NewVBox(
 		container.New(layout.NewFormLayout(), widget.NewLabel("Name"), f.name, widget.NewLabel("About"), f.description),
 		heading("Prompts"), f.prompts,
@@ -64,6 +68,14 @@ func (f *taskForm) Load(t TaskSpec) {
 	f.questions.Set(t.Questions)
 	f.steps.SetText(strconv.Itoa(t.Train.Steps))
 	f.rate.SetText(strconv.FormatFloat(t.Train.LearningRate, 'g', -1, 64))
+	switch p := t.Train.Preserve; {
+	case p == 0: // the file leaves it to the default
+		f.preserve.SetText("")
+	case p < 0:
+		f.preserve.SetText("0")
+	default:
+		f.preserve.SetText(strconv.FormatFloat(p, 'g', -1, 64))
+	}
 }
 
 // Prompts are the non-empty lines of the prompts entry.
@@ -109,5 +121,17 @@ func (f *taskForm) Spec() (TaskSpec, error) {
 		return t, fmt.Errorf("learning rate %q: want a number above 0, at most 1, e.g. 0.002", f.rate.Text)
 	}
 	t.Train.Steps, t.Train.LearningRate = steps, rate
+	if text := strings.TrimSpace(f.preserve.Text); text == "" {
+		t.Train.Preserve = 0 // the default
+	} else {
+		p, err := strconv.ParseFloat(text, 64)
+		if err != nil || p < 0 || p > 100 {
+			return t, fmt.Errorf("keep the image %q: want a number from 0 (off) to 100, or nothing for the default", f.preserve.Text)
+		}
+		t.Train.Preserve = p
+		if p == 0 {
+			t.Train.Preserve = -1 // a task file's "none"
+		}
+	}
 	return t, nil
 }

@@ -62,7 +62,8 @@ func TestTeachShowsProgressAndTheResult(t *testing.T) {
 		t.Error("no preview was shown")
 	}
 	if !run.results.object.Visible() || len(run.results.grid.Objects) != 2 ||
-		!strings.Contains(run.results.summary.Text, "0 of 2 seeds before (0%), 2 after (100%)") {
+		!strings.Contains(run.results.summary.Text, "0 of 2 seeds before (0%), 2 after (100%)") ||
+		!strings.Contains(run.results.summary.Text, "changed by 0.050") {
 		t.Errorf("results %q with %d cells; want both seeds and the success rates", run.results.summary.Text, len(run.results.grid.Objects))
 	}
 	if !strings.Contains(s.status.Text, "Taught horizon-low") || s.status.Importance == widget.DangerImportance {
@@ -213,5 +214,33 @@ func TestSavedTaskOpensAsItWasDrawn(t *testing.T) {
 	c, _ := json.Marshal(again)
 	if string(a) != string(c) {
 		t.Errorf("opened task\n%s\ndiffers from the saved one\n%s", c, a)
+	}
+}
+
+func TestKeepTheImageFieldEditsThePreservationWeight(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	form := s.teach.form
+	for _, c := range []struct {
+		text string
+		want float64
+	}{{"", 0}, {"0", -1}, {"5", 5}, {" 0.5 ", 0.5}} {
+		form.preserve.SetText(c.text)
+		spec, err := s.teach.Spec()
+		if err != nil {
+			t.Fatalf("%q: %v", c.text, err)
+		}
+		if spec.Train.Preserve != c.want {
+			t.Errorf("%q: preserve %v, want %v", c.text, spec.Train.Preserve, c.want)
+		}
+		form.Load(spec) // and back: the field shows what it wrote
+		if got := strings.TrimSpace(form.preserve.Text); got != strings.TrimSpace(c.text) {
+			t.Errorf("%q: reloaded as %q", c.text, got)
+		}
+	}
+	for _, bad := range []string{"-1", "101", "lots"} {
+		form.preserve.SetText(bad)
+		if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), "keep the image") {
+			t.Errorf("%q: error %v, want one naming the field", bad, err)
+		}
 	}
 }
