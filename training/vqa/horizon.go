@@ -1,6 +1,9 @@
 package vqa
 
 import (
+	"image"
+	"image/color"
+	"math"
 	"math/rand/v2"
 
 	"dualprocess/training/visual"
@@ -35,6 +38,10 @@ func init() {
 		if y < 2 || y > world.Size-2 {
 			return Item{}, false
 		}
+		var img *image.RGBA
+		if offset*offset >= 4.5*4.5 && rng.IntN(4) == 0 {
+			img = decoyStroke(rng, r, y)
+		}
 		d := visual.NewCanvas(world.Size)
 		visual.HLine(d, visual.Red, y, pick(rng, 1.0, 1.5, 2.0))
 		q := pick(rng, horizonAt...)
@@ -44,6 +51,29 @@ func init() {
 		case 2:
 			q = pick(rng, horizonBelow...)
 		}
-		return Item{Question: q, Answer: want, Drawing: d, Mode: pick(rng, visual.Solid, visual.Transparent)}, true
+		return Item{Question: q, Answer: want, Drawing: d, Mode: pick(rng, visual.Solid, visual.Transparent), Image: img}, true
 	}})
+}
+
+// decoyStroke paints a dark or ground-coloured horizontal stroke, 1 to 3
+// px thick over part of the width, near row y, away from the horizon: a
+// stroke at the red line is not a horizon (sky above it, ground below), and
+// it is what a teaching run's adapter drew to fool an earlier rater.
+func decoyStroke(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
+	img := image.NewRGBA(r.Image.Rect)
+	copy(img.Pix, r.Image.Pix)
+	col := color.RGBA{uint8(rng.IntN(50)), uint8(rng.IntN(50)), uint8(rng.IntN(50)), 255}
+	if rng.IntN(2) == 0 { // the ground's own colour, from below the horizon
+		gy := min(world.Size-1, int(r.Truth.Horizon)+3+rng.IntN(4))
+		col = r.Image.RGBAAt(rng.IntN(world.Size), gy)
+	}
+	w := uniform(rng, 0.3, 1) * world.Size
+	x0 := uniform(rng, 0, world.Size-w)
+	yc, half := y+uniform(rng, -1, 1), uniform(rng, 0.5, 1.5) // rows whose centres lie within half of yc
+	for py := max(0, int(math.Floor(yc-half+0.5))); py < min(world.Size, int(math.Floor(yc+half+0.5))); py++ {
+		for px := max(0, int(x0)); px < min(world.Size, int(x0+w)); px++ {
+			img.SetRGBA(px, py, col)
+		}
+	}
+	return img
 }

@@ -65,6 +65,7 @@ func redMean(it Item, axis int) float64 {
 
 func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	decoys := 0
 	for i := 0; i < 300; i++ {
 		r := randomRendering(rng)
 		it, ok := Sample(rng, r, "horizon")
@@ -85,6 +86,19 @@ func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 		if yesNo(truth) != it.Answer {
 			t.Fatalf("%q with line at %.1f, horizon %.1f: answer %s", it.Question, line, r.Truth.Horizon, it.Answer)
 		}
+		if it.Image == nil {
+			continue
+		}
+		decoys++ // a stroke near the line, off the horizon
+		for k := 0; k < world.Size*world.Size; k++ {
+			x, y := k%world.Size, k/world.Size
+			if it.Image.RGBAAt(x, y) != r.Image.RGBAAt(x, y) && (math.Abs(float64(y)+0.5-line) > 2.6 || math.Abs(float64(y)+0.5-r.Truth.Horizon) < 1.5) {
+				t.Fatalf("decoy changed row %d: line %.1f, horizon %.1f", y, line, r.Truth.Horizon)
+			}
+		}
+	}
+	if decoys == 0 {
+		t.Error("no horizon example had a decoy stroke")
 	}
 }
 
