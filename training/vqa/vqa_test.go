@@ -153,3 +153,31 @@ func TestSkyPatchCoversAtMostAQuarterOfTheSky(t *testing.T) {
 		}
 	}
 }
+
+func TestDepthAnswersFollowTheDepthMapAndHeightDoesNotTell(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	level, n := 0, 0
+	for n < 300 {
+		r := randomRendering(rng)
+		it, ok := Sample(rng, r, "depth")
+		if !ok {
+			continue
+		}
+		n++
+		a, b := it.Marks[0], it.Marks[1]
+		depth := func(m Mark) float32 { return r.Depth[int(m.Y)*world.Size+int(m.X)] }
+		closer := depth(a) < depth(b)
+		if q := it.Question; strings.Contains(q, "farther") || strings.Contains(q, "further") || strings.Contains(q, "behind") {
+			closer = !closer
+		}
+		if yesNo(closer) != it.Answer {
+			t.Fatalf("%q: A depth %v, B depth %v, answer %s", it.Question, depth(a), depth(b), it.Answer)
+		}
+		if math.Abs(a.Y-b.Y) <= 1 {
+			level++
+		}
+	}
+	if level < n/5 {
+		t.Errorf("%d of %d pairs are level; want at least a fifth, so that height alone does not answer", level, n)
+	}
+}
