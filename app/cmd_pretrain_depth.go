@@ -50,11 +50,13 @@ func setupPretrainDepth(fs *flag.FlagSet) func(env, []string) error {
 		if err := depthfit.Train(e.ctx, net, cfg, *out, e.stderr); err != nil {
 			return err
 		}
-		agree, err := depthfit.Agreement(net, depthfit.HeldOutSeed, 500)
-		if err != nil {
-			return err
+		for _, level := range []bool{false, true} {
+			agree, err := depthfit.Agreement(net, depthfit.HeldOutSeed, 500, level)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "depth judge orders %.1f%% of 500 held-out point pairs like the depth map (level pairs only: %v)\n", 100*agree, level)
 		}
-		fmt.Fprintf(e.stderr, "depth judge orders %.1f%% of 500 held-out point pairs like the depth map\n", 100*agree)
 		return nil
 	}
 }

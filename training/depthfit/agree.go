@@ -9,13 +9,19 @@ import (
 )
 
 // Agreement is the share of n random pairs in fresh renders that the depth
-// model orders like the depth map.
-func Agreement(m judge.DepthModel, first int64, n int) (float64, error) {
+// model orders like the depth map: pairs as the rater's depth questions
+// draw them (vqa.DepthPair), or with level only level ones (vqa.LevelPair:
+// one point on an object, where height tells nothing).
+func Agreement(m judge.DepthModel, first int64, n int, level bool) (float64, error) {
 	rng := rand.New(rand.NewPCG(uint64(first), 5))
 	agreed, done := 0, 0
 	for seed := first; done < n; seed++ {
 		r := world.Render(world.Sample(judge.RandomPrompt(rng), world.Noise(seed)))
-		p, ok := vqa.DepthPair(rng, r, 3)
+		pair := vqa.DepthPair
+		if level {
+			pair = vqa.LevelPair
+		}
+		p, ok := pair(rng, r, 3)
 		if !ok {
 			continue
 		}

@@ -16,13 +16,19 @@ func TestShippedDepthJudgeAgreesWithTheDepthMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	agree, err := Agreement(net, HeldOutSeed, 300)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("agreement %.1f%% on 300 pairs", 100*agree)
-	if agree < 0.95 {
-		t.Errorf("depth judge orders %.1f%% of held-out pairs right, want >= 95%%", 100*agree)
+	for _, level := range []bool{false, true} {
+		agree, err := Agreement(net, HeldOutSeed, 300, level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("level pairs only %v: agreement %.1f%% on 300 pairs", level, 100*agree)
+		want := 0.95
+		if level { // a 16x16 grid blurs a small object with what is behind it (83.7% when written)
+			want = 0.80
+		}
+		if agree < want {
+			t.Errorf("level pairs only %v: depth judge orders %.1f%% of held-out pairs right, want >= %.0f%%", level, 100*agree, 100*want)
+		}
 	}
 }
 

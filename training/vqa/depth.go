@@ -22,7 +22,7 @@ func init() {
 	register(family{name: "depth", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
 		pair := DepthPair
 		if rng.IntN(4) != 0 {
-			pair = levelPair // or another scene, one with objects (most scenes fail, so ask often)
+			pair = LevelPair // or another scene, one with objects (most scenes fail, so ask often)
 		}
 		pr, ok := pair(rng, r, 7)
 		if !ok {
@@ -92,10 +92,10 @@ func evenDepth(r world.Rendering, x, y int) (float64, bool) {
 	return c, true
 }
 
-// levelPair picks a pair whose rows differ by at most 1, one point on an
+// LevelPair picks a pair whose rows differ by at most 1, one point on an
 // object (tree, house or boat) and one at least 8 px to its side, depths at
 // least 1.5 times apart, in random order; or false after 40 tries.
-func levelPair(rng *rand.Rand, r world.Rendering, top int) (Pair, bool) {
+func LevelPair(rng *rand.Rand, r world.Rendering, top int) (Pair, bool) {
 	var boxes [][4]float64
 	for _, o := range r.Truth.Objects {
 		if o.Kind == "tree" || o.Kind == "house" || o.Kind == "boat" {
