@@ -14,7 +14,7 @@ func init() {
 		name: "vlm",
 		summary: "Train the rater (the built-in VLM) on questions about renders and generator samples, " +
 			"with augmentation and adversarial examples.",
-		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--init FILE] [--lr LR] [--focus F] [--questions N] [--generator FILE|none] [--log FILE]",
+		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--init FILE] [--lr LR] [--focus F] [--questions N] [--families F,...] [--generator FILE|none] [--log FILE]",
 		setup: setupPretrainVLM,
 	})
 }
@@ -32,6 +32,7 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 	lr := fs.Float64("lr", def.LR, "peak learning rate")
 	focus := fs.Float64("focus", def.Focus, "share of the examples drawn by each family's recent error rate rather than uniformly")
 	questions := fs.Int("questions", def.Questions, "questions per image: one about its drawing, the rest text-only")
+	families := fs.String("families", "", "comma-separated families to draw the images' own questions from (default: all)")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
@@ -61,6 +62,9 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 		} else {
 			cfg := def
 			cfg.Steps, cfg.Seed, cfg.LR, cfg.Focus, cfg.Questions = *steps, *seed, *lr, *focus, *questions
+			if *families != "" {
+				cfg.Families = strings.Split(*families, ",")
+			}
 			if run, err = raterfit.NewRun(cfg); err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -152,7 +153,7 @@ func TestCheckpointRoundTripAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Step != 4 || back.Adam == nil || back.Adam.T != 4 || len(back.History) != 2 || back.Config != cfg {
+	if back.Step != 4 || back.Adam == nil || back.Adam.T != 4 || len(back.History) != 2 || !reflect.DeepEqual(back.Config, cfg) {
 		t.Fatalf("checkpoint: step %d, adam %v, %d history points, config %+v", back.Step, back.Adam != nil, len(back.History), back.Config)
 	}
 	w, err := model.LoadRater(opt.Out)
@@ -343,5 +344,21 @@ func TestInitFromCarriesOverMatchingWeights(t *testing.T) {
 	other, _ := model.NewRater(small.Model, vqa.Words()[1:], vqa.Answers, 3)
 	if _, _, err := run.InitFrom(other); err == nil {
 		t.Error("a rater of another vocabulary was accepted")
+	}
+}
+
+func TestFamiliesRestrictTheImagesOwnQuestions(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Families = []string{"depth", "treeline"}
+	run := &Run{Config: cfg}
+	for i, w := range run.familyWeights() {
+		f := vqa.Families()[i]
+		if on := f == "depth" || f == "treeline"; on != (w > 0) {
+			t.Errorf("%s: weight %v", f, w)
+		}
+	}
+	cfg.Families = []string{"depth", "nonsense"}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "nonsense") {
+		t.Errorf("unknown family: %v", err)
 	}
 }

@@ -51,7 +51,8 @@ func (run *Run) familyWeights() []float64 {
 	w := make([]float64, n)
 	for i, e := range run.Errors {
 		w[i] = (1-run.Config.Focus)/float64(n) + run.Config.Focus*e/max(sum, 1e-9)
-		if f := vqa.Families()[i]; run.Config.Questions > 1 && f != "sky" && slices.Contains(textFamilies, f) {
+		if f := vqa.Families()[i]; run.Config.Questions > 1 && f != "sky" && slices.Contains(textFamilies, f) ||
+			len(run.Config.Families) > 0 && !slices.Contains(run.Config.Families, f) {
 			w[i] = 0
 		}
 	}

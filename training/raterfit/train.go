@@ -33,13 +33,17 @@ type Config struct {
 	AdvFrom     float64 `json:"adv_from"`    // share of the run before adversarial examples start
 	Focus       float64 `json:"focus"`       // share of examples drawn by recent error rate rather than uniformly over families
 	Questions   int     `json:"questions"`   // questions per image: one of the family drawn, the rest text-only ones
-	MaxEps      float64 `json:"max_eps"`     // largest L-inf radius of an adversarial perturbation (0..1 units)
-	GenShare    float64 `json:"gen_share"`   // share of scenes painted by the generator, when one is given
-	AuxWeight   float64 `json:"aux_weight"`  // weight of the auxiliary maps' squared error in the loss
-	LogEvery    int     `json:"log_every"`
-	EvalEvery   int     `json:"eval_every"`
-	SaveEvery   int     `json:"save_every"`
-	EvalPer     int     `json:"eval_per"` // held-out examples per family for the periodic evaluation
+	// Families, when set, are the only families drawn for an image's own
+	// question (a stage that works on what lags); the text-only questions
+	// added to each image keep the others in training.
+	Families  []string `json:"families,omitempty"`
+	MaxEps    float64  `json:"max_eps"`    // largest L-inf radius of an adversarial perturbation (0..1 units)
+	GenShare  float64  `json:"gen_share"`  // share of scenes painted by the generator, when one is given
+	AuxWeight float64  `json:"aux_weight"` // weight of the auxiliary maps' squared error in the loss
+	LogEvery  int      `json:"log_every"`
+	EvalEvery int      `json:"eval_every"`
+	SaveEvery int      `json:"save_every"`
+	EvalPer   int      `json:"eval_per"` // held-out examples per family for the periodic evaluation
 
 	Model model.RaterConfig `json:"model"`
 }
@@ -60,6 +64,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("training config: steps %d, batch %d, pool %d, refresh %d, warmup %d", c.Steps, c.Batch, c.Pool, c.Refresh, c.Warmup)
 	case !(c.LR > 0) || c.WeightDecay < 0 || c.ClipNorm < 0:
 		return fmt.Errorf("training config: lr %v, weight decay %v, clip %v", c.LR, c.WeightDecay, c.ClipNorm)
+	case slices.ContainsFunc(c.Families, func(f string) bool { return !slices.Contains(vqa.Families(), f) }):
+		return fmt.Errorf("training config: families %v: known ones are %v", c.Families, vqa.Families())
 	case c.AdvFrom < 0 || c.AdvFrom > 1 || c.Focus < 0 || c.Focus > 1:
 		return fmt.Errorf("training config: adversarial start %v and focus %v must be in 0..1", c.AdvFrom, c.Focus)
 	case c.AuxWeight < 0 || c.Model.Aux > 0 && c.Model.Aux != len(AuxMaps) || c.Model.AuxScene > 0 && c.Model.AuxScene != len(AuxScene):
