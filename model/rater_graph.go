@@ -136,46 +136,43 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 // the sum of their mean squared errors.
 func (b *raterBuilder) auxiliary(net *RaterNet) {
 	c, n := b.r.Config, b.opt.Batch
-	mse := func(pred *G.Node, name string) (*G.Node, *G.Node) {
-		target := b.input(name, pred.Shape()...)
-		if err := G.Let(target, tensor.New(tensor.Of(b.dt), tensor.WithShape(pred.Shape().Clone()...))); err != nil {
+	add := func(loss *G.Node) { // into the sum of the auxiliary losses
+		if net.AuxLoss == nil {
+			net.AuxLoss = loss
+			return
+		}
+		net.AuxLoss = b.check(G.Add(net.AuxLoss, loss))
+	}
+	target := func(name string, like *G.Node) *G.Node { // an input of like's shape, zero until set
+		t := b.input(name, like.Shape()...)
+		if err := G.Let(t, tensor.New(tensor.Of(b.dt), tensor.WithShape(like.Shape().Clone()...))); err != nil {
 			panic(buildError{err})
 		}
-		loss := b.check(G.Mean(b.check(G.Square(b.check(G.Sub(pred, target))))))
-		if net.AuxLoss != nil {
-			loss = b.check(G.Add(net.AuxLoss, loss))
-		}
-		return target, loss
+		return t
+	}
+	mse := func(pred, target *G.Node) *G.Node {
+		return b.check(G.Mean(b.check(G.Square(b.check(G.Sub(pred, target))))))
 	}
 	if c.Aux > 0 {
 		net.Aux = b.layer("aux", b.stem)
-		net.AuxTarget, net.AuxLoss = mse(net.Aux, "aux_target")
+		net.AuxTarget = target("aux_target", net.Aux)
+		add(mse(net.Aux, net.AuxTarget))
 	}
 	if c.Aux > 0 && c.RegionAux {
 		for i, r := range Regions { // the maps' means in each region, from the features pooled there
-			pred := b.layer("aux."+r, b.regionPools[i])
-			target := b.check(MaskPool(net.AuxTarget, net.Regions[i]))
-			loss := b.check(G.Mean(b.check(G.Square(b.check(G.Sub(pred, target))))))
-			net.AuxLoss = b.check(G.Add(net.AuxLoss, loss))
+			add(mse(b.layer("aux."+r, b.regionPools[i]), b.check(MaskPool(net.AuxTarget, net.Regions[i]))))
 		}
 	}
 	for m, logits := range b.markLogits { // cross-entropy of where the marks are
-		target := b.input(fmt.Sprintf("mark_target%d", m), logits.Shape()...)
-		if err := G.Let(target, tensor.New(tensor.Of(b.dt), tensor.WithShape(logits.Shape().Clone()...))); err != nil {
-			panic(buildError{err})
-		}
-		net.MarkTargets = append(net.MarkTargets, target)
-		loss := b.check(G.Neg(b.check(G.Mean(b.check(AnswerLogProb(logits, target))))))
-		if net.AuxLoss == nil {
-			net.AuxLoss = loss
-		} else {
-			net.AuxLoss = b.check(G.Add(net.AuxLoss, loss))
-		}
+		t := target(fmt.Sprintf("mark_target%d", m), logits)
+		net.MarkTargets = append(net.MarkTargets, t)
+		add(b.check(G.Neg(b.check(G.Mean(b.check(AnswerLogProb(logits, t)))))))
 	}
 	if c.AuxScene > 0 {
 		pooled := b.reshape(b.check(GlobalPool(b.stem)), n, 2*c.Width, 1, 1)
 		net.AuxScene = b.reshape(b.layer("aux.scene", pooled), n, c.AuxScene)
-		net.AuxSceneTarget, net.AuxLoss = mse(net.AuxScene, "aux_scene_target")
+		net.AuxSceneTarget = target("aux_scene_target", net.AuxScene)
+		add(mse(net.AuxScene, net.AuxSceneTarget))
 	}
 }
 
@@ -214,6 +211,10 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		b.regionPools = append(b.regionPools, pooled)
 		f = b.check(G.Add(f, b.layer("fc."+r, pooled)))
 	}
+	var hc *G.Node // the head's features and coordinates, read by the mark pools and the attention
+	if c.MarkPools > 0 || c.Attend > 0 {
+		hc = b.withCoords(h)
+	}
 	if c.MarkPools > 0 { // what is at the points the drawing labels, as the stem sees them
 		marks := b.layer("marks", b.stem)
 		one := b.input("one", n, 1, 1, 1)
@@ -223,7 +224,7 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		for m := 0; m < c.MarkPools; m++ {
 			logits := b.check(PickChannel(marks, m))
 			b.markLogits = append(b.markLogits, b.reshape(logits, n, regionCells*regionCells))
-			read := b.check(Attend(logits, b.withCoords(h), one, 1)) // the mean under softmax(logits)
+			read := b.check(Attend(logits, hc, one, 1)) // the mean under softmax(logits)
 			f = b.check(G.Add(f, b.layer(fmt.Sprintf("fc.mark%d", m), read)))
 		}
 	}
@@ -232,7 +233,7 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 	}
 	if c.Attend > 0 { // each question reads where it looks
 		keys := b.layer("attend.key", h)
-		read := b.check(Attend(keys, b.withCoords(h), b.layer("attend.query", q), c.Attend))
+		read := b.check(Attend(keys, hc, b.layer("attend.query", q), c.Attend))
 		f = b.check(G.Add(f, b.layer("fc.attend", read)))
 	}
 	f = b.act(b.check(G.Add(f, b.layer("fc.question", q))))
