@@ -1,8 +1,11 @@
 package app
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"dualprocess/model"
@@ -14,7 +17,7 @@ func init() {
 		name: "vlm",
 		summary: "Train the rater (the built-in VLM) on questions about renders and generator samples, " +
 			"with augmentation and adversarial examples.",
-		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--init FILE] [--lr LR] [--focus F] [--questions N] [--families F,...] [--generator FILE|none] [--log FILE]",
+		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--init FILE] [--lr LR] [--focus F] [--questions N] [--families F,...] [--config FILE.json] [--generator FILE|none] [--log FILE]",
 		setup: setupPretrainVLM,
 	})
 }
@@ -33,6 +36,7 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 	focus := fs.Float64("focus", def.Focus, "share of the examples drawn by each family's recent error rate rather than uniformly")
 	questions := fs.Int("questions", def.Questions, "questions per image: one about its drawing, the rest text-only")
 	families := fs.String("families", "", "comma-separated families to draw the images' own questions from (default: all)")
+	configPath := fs.String("config", "", "JSON file of training settings over the defaults (raterfit.Config's fields, e.g. {\"warmup\": 0, \"adversarial\": 0}); flags given explicitly win")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
@@ -48,8 +52,8 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 		}
 		var run *raterfit.Run
 		var err error
-		if *resume != "" && *initPath != "" {
-			return usagef("--init and --resume: choose one")
+		if *resume != "" && (*initPath != "" || *configPath != "") {
+			return usagef("--resume continues a run with its own settings: --init and --config do not apply")
 		}
 		if *resume != "" {
 			if run, err = raterfit.LoadRun(*resume); err != nil {
@@ -60,11 +64,26 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 				return usagef("--steps %d: the checkpoint is already at step %d", *steps, run.Step)
 			}
 		} else {
-			cfg := def
-			cfg.Steps, cfg.Seed, cfg.LR, cfg.Focus, cfg.Questions = *steps, *seed, *lr, *focus, *questions
-			if *families != "" {
-				cfg.Families = strings.Split(*families, ",")
+			cfg, err := readTrainConfig(*configPath, def)
+			if err != nil {
+				return err
 			}
+			fs.Visit(func(f *flag.Flag) {
+				switch f.Name {
+				case "steps":
+					cfg.Steps = *steps
+				case "seed":
+					cfg.Seed = *seed
+				case "lr":
+					cfg.LR = *lr
+				case "focus":
+					cfg.Focus = *focus
+				case "questions":
+					cfg.Questions = *questions
+				case "families":
+					cfg.Families = strings.Split(*families, ",")
+				}
+			})
 			if run, err = raterfit.NewRun(cfg); err != nil {
 				return err
 			}
@@ -100,4 +119,23 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 		}
 		return run.Train(e.ctx, opt)
 	}
+}
+
+// readTrainConfig is def with the fields a JSON file sets ("" : def).
+// Unknown fields are refused, so a misspelt setting is not silently ignored.
+func readTrainConfig(path string, def raterfit.Config) (raterfit.Config, error) {
+	if path == "" {
+		return def, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return def, fmt.Errorf("--config: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	cfg := def
+	if err := dec.Decode(&cfg); err != nil {
+		return def, fmt.Errorf("--config %s: %w", path, err)
+	}
+	return cfg, cfg.Validate()
 }

@@ -76,6 +76,17 @@ func (run *Run) trackErrors(batch []Example, probs [][]float64, n int) {
 	}
 }
 
+// errorSummary lists the families' recent error rates, for the log.
+func (run *Run) errorSummary() string {
+	var b strings.Builder
+	for i, f := range vqa.Families() {
+		if i < len(run.Errors) {
+			fmt.Fprintf(&b, "%s %.2f ", f, run.Errors[i])
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
 // pickWeighted draws an index with probability proportional to its weight.
 func pickWeighted(rng *rand.Rand, w []float64) int {
 	var sum float64

@@ -186,8 +186,8 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 		if (t+1)%cfg.LogEvery == 0 {
 			per := time.Since(stepStart) / time.Duration(stepsTimed)
 			eta := per * time.Duration(cfg.Steps-t-1)
-			logf("step %d/%d  loss %.4f  acc %.3f  aux %.4f  lr %.2g  %.2fs/step  ETA %s", t+1, cfg.Steps, win.meanLoss(), win.acc(),
-				win.aux/float64(max(1, win.steps)), adam.LR, per.Seconds(), eta.Round(time.Second))
+			logf("step %d/%d  loss %.4f  acc %.3f  aux %.4f  lr %.2g  %.2fs/step  ETA %s  errors %s", t+1, cfg.Steps, win.meanLoss(), win.acc(),
+				win.aux/float64(max(1, win.steps)), adam.LR, per.Seconds(), eta.Round(time.Second), run.errorSummary())
 			run.History = append(run.History, Point{Step: t + 1, Loss: win.meanLoss(), Acc: win.acc()})
 			win = newTally()
 		}
