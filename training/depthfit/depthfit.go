@@ -4,118 +4,30 @@ package depthfit
 
 import (
 	"context"
-	"fmt"
-	"image"
 	"io"
 	"math"
-	"math/rand/v2"
-	"sync"
-	"time"
-
-	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"dualprocess/model"
-	"dualprocess/training/judge"
+	"dualprocess/training/gridfit"
 	"dualprocess/training/world"
 )
 
 // Config is the training run.
-type Config struct {
-	Steps    int
-	Batch    int
-	LR       float64
-	Scenes   int   // size of the pre-rendered pool
-	DataSeed int64 // first scene seed; the rater and the acceptance test use others
-	Seed     uint64
-	Every    int // log and checkpoint every this many steps
-}
+type Config = gridfit.Config
 
 // DefaultConfig trains for a few minutes on two cores.
 func DefaultConfig() Config {
 	return Config{Steps: 1500, Batch: 16, LR: 2e-3, Scenes: 3000, DataSeed: 50_000_000, Seed: 11, Every: 250}
 }
 
-type sample struct {
-	img    *image.RGBA
-	target []float32 // log mean depth of each 4x4 block, 16x16
-}
+// task is the depth net's: L1 on the log mean depth of each 4x4 block.
+var task = gridfit.Task{Name: "depth net", Target: func(r world.Rendering) []float32 { return blockLogDepth(r.Depth) },
+	Loss: gridfit.L1, LossName: "L1"}
 
 // Train fits net (continuing from its weights) and saves it to out every
 // cfg.Every steps and at the end.
 func Train(ctx context.Context, net *model.DepthNet, cfg Config, out string, log io.Writer) error {
-	pool := render(cfg.DataSeed, cfg.Scenes)
-	g := G.NewGraph()
-	in, pred, params, err := net.Build(g, cfg.Batch)
-	if err != nil {
-		return err
-	}
-	target := G.NewTensor(g, tensor.Float32, 4, G.WithShape(cfg.Batch, 1, model.DepthGrid, model.DepthGrid), G.WithName("target"))
-	loss := G.Must(G.Mean(G.Must(G.Abs(G.Must(G.Sub(pred, target))))))
-	vm, err := model.NewTrainMachine(loss, params)
-	if err != nil {
-		return err
-	}
-	defer vm.Close()
-	opt := model.NewAdam(cfg.LR)
-	opt.ClipNorm = 5
-	rng := rand.New(rand.NewPCG(cfg.Seed, 7))
-	start, avg := time.Now(), 0.0
-	for step := 1; step <= cfg.Steps; step++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		opt.LR = cfg.LR * 0.5 * (1 + math.Cos(math.Pi*float64(step-1)/float64(cfg.Steps))) // cosine decay
-		imgs, tgt := batch(rng, pool, cfg.Batch)
-		if err := G.Let(in, model.DepthInput(imgs)); err != nil {
-			return err
-		}
-		if err := G.Let(target, tgt); err != nil {
-			return err
-		}
-		vm.Reset()
-		if err := vm.RunAll(); err != nil {
-			return err
-		}
-		l := float64(loss.Value().Data().(float32))
-		if math.IsNaN(l) {
-			return fmt.Errorf("depth net: loss is NaN at step %d", step)
-		}
-		if _, err := opt.Step(params); err != nil {
-			return err
-		}
-		avg = 0.98*avg + 0.02*l
-		if step%cfg.Every == 0 || step == cfg.Steps {
-			el := time.Since(start)
-			eta := time.Duration(float64(el) / float64(step) * float64(cfg.Steps-step))
-			fmt.Fprintf(log, "step %d/%d  L1 %.4f  %.1f steps/s  eta %s\n", step, cfg.Steps, avg/(1-math.Pow(0.98, float64(step))),
-				float64(step)/el.Seconds(), eta.Round(time.Second))
-			if err := net.Save(out); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// render makes n scenes of random prompts, on every core.
-func render(first int64, n int) []sample {
-	pool := make([]sample, n)
-	var wg sync.WaitGroup
-	workers := 2
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < n; i += workers {
-				rng := rand.New(rand.NewPCG(uint64(first+int64(i)), 3))
-				r := world.Render(world.Sample(judge.RandomPrompt(rng), world.Noise(first+int64(i))))
-				pool[i] = sample{r.Image, blockLogDepth(r.Depth)}
-			}
-		}(w)
-	}
-	wg.Wait()
-	return pool
+	return gridfit.Train(ctx, net.GridNet, task, cfg, out, log)
 }
 
 func blockLogDepth(depth []float32) []float32 {
@@ -130,44 +42,6 @@ func blockLogDepth(depth []float32) []float32 {
 				}
 			}
 			out[j*n+i] = float32(math.Log(s / (k * k)))
-		}
-	}
-	return out
-}
-
-// batch picks samples, half of them mirrored left to right.
-func batch(rng *rand.Rand, pool []sample, n int) ([]image.Image, *tensor.Dense) {
-	imgs := make([]image.Image, n)
-	tgt := make([]float32, 0, n*model.DepthGrid*model.DepthGrid)
-	for i := range imgs {
-		s := pool[rng.IntN(len(pool))]
-		img, t := s.img, s.target
-		if rng.IntN(2) == 0 {
-			img, t = mirror(img), mirrorGrid(t)
-		}
-		imgs[i] = img
-		tgt = append(tgt, t...)
-	}
-	return imgs, tensor.New(tensor.WithShape(n, 1, model.DepthGrid, model.DepthGrid), tensor.WithBacking(tgt))
-}
-
-func mirror(img *image.RGBA) *image.RGBA {
-	b := img.Bounds()
-	out := image.NewRGBA(b)
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			out.SetRGBA(b.Dx()-1-x, y, img.RGBAAt(x, y))
-		}
-	}
-	return out
-}
-
-func mirrorGrid(t []float32) []float32 {
-	const n = model.DepthGrid
-	out := make([]float32, len(t))
-	for j := 0; j < n; j++ {
-		for i := 0; i < n; i++ {
-			out[j*n+n-1-i] = t[j*n+i]
 		}
 	}
 	return out
