@@ -76,11 +76,13 @@ func (run *Run) trackErrors(batch []Example, probs [][]float64, n int) {
 	}
 }
 
-// errorSummary lists the families' recent error rates, for the log.
+// errorSummary lists the recent error rates of the families drawn for the
+// images' own questions, for the log.
 func (run *Run) errorSummary() string {
 	var b strings.Builder
+	w := run.familyWeights()
 	for i, f := range vqa.Families() {
-		if i < len(run.Errors) {
+		if i < len(run.Errors) && w[i] > 0 {
 			fmt.Fprintf(&b, "%s %.2f ", f, run.Errors[i])
 		}
 	}
