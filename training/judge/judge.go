@@ -11,7 +11,7 @@ import (
 )
 
 // Kinds lists the judges by name.
-var Kinds = []string{"horizon", "palette", "lineweight", "sun", "sky", "depth"}
+var Kinds = []string{"horizon", "palette", "lineweight", "sun", "sky", "depth", "tree"}
 
 // DepthModel estimates log-depth (larger is farther) at points of an image,
 // given as fractions of its size. Relative depth has no formula: the depth
@@ -25,7 +25,7 @@ var Depth DepthModel
 
 // Target is what a judge checks an image against. Positions are fractions
 // of the image size (0..1), widths pixels at 64 px. Tolerance 0 means the
-// judge's default.
+// judge's default; for the tree judge it is the least tree cover that passes.
 type Target struct {
 	Kind      string       `json:"kind"`
 	Row       *float64     `json:"row,omitempty"`    // horizon: row as a fraction of the height
@@ -34,21 +34,23 @@ type Target struct {
 	Point     *[2]float64  `json:"point,omitempty"`  // sun: centre (x, y)
 	Box       *[4]float64  `json:"box,omitempty"`    // sun: centre inside (x0, y0, x1, y1)
 	Points    [][2]float64 `json:"points,omitempty"` // depth: A then B; passes when A is closer than B
+	X         *float64     `json:"x,omitempty"`      // tree: the line's column as a fraction of the width
 	Tolerance float64      `json:"tolerance,omitempty"`
 }
 
 // Result is a judge's measurement of one image and, with a target, its verdict.
 type Result struct {
-	Kind    string         `json:"kind"`
-	Found   bool           `json:"found"`
-	Note    string         `json:"note,omitempty"`          // why nothing was found
-	Horizon float64        `json:"horizon_row,omitempty"`   // fraction of the height
-	Width   float64        `json:"outline_width,omitempty"` // px at 64 px
-	Palette *PaletteResult `json:"palette,omitempty"`
-	Sun     *SunResult     `json:"sun,omitempty"`
-	Sky     string         `json:"sky_colour,omitempty"` // #rrggbb median colour of the sky
-	Depths  []float64      `json:"log_depths,omitempty"` // depth: estimated log-depth at each point
-	Verdict *Verdict       `json:"verdict,omitempty"`
+	Kind      string         `json:"kind"`
+	Found     bool           `json:"found"`
+	Note      string         `json:"note,omitempty"`          // why nothing was found
+	Horizon   float64        `json:"horizon_row,omitempty"`   // fraction of the height
+	Width     float64        `json:"outline_width,omitempty"` // px at 64 px
+	Palette   *PaletteResult `json:"palette,omitempty"`
+	Sun       *SunResult     `json:"sun,omitempty"`
+	Sky       string         `json:"sky_colour,omitempty"` // #rrggbb median colour of the sky
+	Depths    []float64      `json:"log_depths,omitempty"` // depth: estimated log-depth at each point
+	TreeCover float64        `json:"tree_cover,omitempty"` // tree: cover (0..1) at the line, in its most covered row of cells
+	Verdict   *Verdict       `json:"verdict,omitempty"`
 }
 
 // SunResult is the sun's centre and radius as fractions of the image size.
@@ -95,6 +97,8 @@ func Measure(img image.Image, kind string) (Result, error) {
 		return res, fmt.Errorf("the palette judge needs target colours")
 	case "depth":
 		return res, fmt.Errorf("the depth judge needs target points A and B")
+	case "tree":
+		return res, fmt.Errorf("the tree judge needs a target column x")
 	default:
 		return res, fmt.Errorf("unknown judge %q (known: %s)", kind, strings.Join(Kinds, ", "))
 	}
@@ -127,6 +131,9 @@ func Check(img image.Image, t Target) (Result, error) {
 	}
 	if t.Kind == "depth" {
 		return checkDepth(img, t)
+	}
+	if t.Kind == "tree" {
+		return checkTree(img, t)
 	}
 	res, err := Measure(img, t.Kind)
 	if err != nil {
@@ -198,6 +205,13 @@ func (t Target) Validate() error {
 			if p[0] < 0 || p[0] > 1 || p[1] < 0 || p[1] > 1 {
 				return fmt.Errorf("depth target point %v outside 0..1", p)
 			}
+		}
+	case "tree":
+		if t.X == nil || *t.X < 0 || *t.X > 1 {
+			return fmt.Errorf("tree target needs x between 0 and 1 (the line's column as a fraction of the width)")
+		}
+		if t.Tolerance > 1 {
+			return fmt.Errorf("tree target: tolerance %g is the least tree cover that passes, at most 1", t.Tolerance)
 		}
 	default:
 		return fmt.Errorf("unknown judge %q (known: %s)", t.Kind, strings.Join(Kinds, ", "))

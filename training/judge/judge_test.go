@@ -115,7 +115,7 @@ func TestPaletteJudgeSeparatesPalettes(t *testing.T) {
 }
 
 func TestBadTargetsGiveClearErrors(t *testing.T) {
-	row, wide := 1.5, 40.0
+	row, wide, left := 1.5, 40.0, -0.1
 	for _, c := range []struct {
 		t    Target
 		want string
@@ -129,6 +129,12 @@ func TestBadTargetsGiveClearErrors(t *testing.T) {
 		{Target{Kind: "palette"}, "no colours"},
 		{Target{Kind: "sun"}, "point"},
 		{Target{Kind: "sun", Box: &[4]float64{0.5, 0.5, 0.2, 0.9}}, "empty"},
+		{Target{Kind: "tree"}, "tree target needs x between 0 and 1"},
+		{Target{Kind: "tree", X: &left}, "tree target needs x between 0 and 1"},
+		{Target{Kind: "tree", X: &row}, "fraction of the width"},
+		{Target{Kind: "tree", X: &wide, Tolerance: 0.3}, "needs x"},
+		{Target{Kind: "tree", X: new(float64), Tolerance: 1.5}, "least tree cover that passes, at most 1"},
+		{Target{Kind: "tree", X: new(float64), Tolerance: -0.1}, "must not be negative"},
 	} {
 		_, err := Check(image.NewRGBA(image.Rect(0, 0, 8, 8)), c.t)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

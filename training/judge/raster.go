@@ -1,8 +1,11 @@
-// Package judge measures images with plain image analysis, no neural
-// network: where the horizon is, how close the colours are to a palette, how
-// wide the dark outlines are, where the sun is. The judges are the
-// independent truth about whether a taught control was learned; they are
-// never a training signal.
+// Package judge measures images, mostly with plain image analysis, no
+// neural network: where the horizon is, how close the colours are to a
+// palette, how wide the dark outlines are, where the sun is. Relative depth
+// and where trees stand have no formula: the depth and tree judges are
+// small networks trained on the renderer's truth, with their own data, that
+// the program sets (Depth, Trees). The judges are the independent truth
+// about whether a taught control was learned; they are never a training
+// signal.
 package judge
 
 import (

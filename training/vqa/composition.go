@@ -44,30 +44,41 @@ func init() {
 		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}, true
 	}})
 	register(family{name: "treeline", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
-		var trees [][2]float64
-		for _, o := range r.Truth.Objects {
-			if o.Kind == "tree" {
-				trees = append(trees, [2]float64{o.Box[0], o.Box[2]})
-			}
-		}
-		var x float64
-		if want == "yes" {
-			if len(trees) == 0 {
-				return Item{}, false
-			}
-			t := trees[rng.IntN(len(trees))]
-			c, half := (t[0]+t[1])/2, (t[1]-t[0])/4
-			x = c + uniform(rng, -half, half)
-		} else {
-			x = uniform(rng, 2, world.Size-2)
-			for _, t := range trees {
-				if x > t[0]-3 && x < t[1]+3 {
-					return Item{}, false
-				}
-			}
+		x, ok := TreeLine(rng, r, want == "yes")
+		if !ok {
+			return Item{}, false
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.VLine(d, visual.Red, x, 1)
 		return Item{Question: pick(rng, treeAtLine...), Answer: want, Drawing: d, Mode: visual.Solid}, true
 	}})
+}
+
+// TreeLine picks the column (px at 64) of a vertical line for the question
+// whether a tree stands at it: with yes, within the middle half of a tree's
+// box; else at least 3 px clear of every tree's box; false when there is
+// no tree for yes, or the one try for no hits a tree. The rater's treeline
+// questions and the tree judge's check both draw their lines here.
+func TreeLine(rng *rand.Rand, r world.Rendering, yes bool) (float64, bool) {
+	var trees [][2]float64
+	for _, o := range r.Truth.Objects {
+		if o.Kind == "tree" {
+			trees = append(trees, [2]float64{o.Box[0], o.Box[2]})
+		}
+	}
+	if yes {
+		if len(trees) == 0 {
+			return 0, false
+		}
+		t := trees[rng.IntN(len(trees))]
+		c, half := (t[0]+t[1])/2, (t[1]-t[0])/4
+		return c + uniform(rng, -half, half), true
+	}
+	x := uniform(rng, 2, world.Size-2)
+	for _, t := range trees {
+		if x > t[0]-3 && x < t[1]+3 {
+			return 0, false
+		}
+	}
+	return x, true
 }
