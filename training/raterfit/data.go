@@ -9,6 +9,7 @@ import (
 	"image/draw"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"dualprocess/model"
 	"dualprocess/training/visual"
@@ -133,7 +134,14 @@ func Make(rng *rand.Rand, family string, scene func() Scene, more int) (Example,
 		}
 		ex.Overlay = o
 	}
-	if more > 0 && !addQuestions(rng, &ex, last, it.Image != nil && it.Image != last.Image, more) {
+	keeps := textFamilies // the image is the rendering's: every answer holds
+	if it.Image != nil && it.Image != last.Image {
+		keeps = []string{"presence", "side"} // a repainted sky
+		if it.Keeps != nil {
+			keeps = it.Keeps
+		}
+	}
+	if more > 0 && !addQuestions(rng, &ex, last, keeps, more) {
 		return Example{}, false, nil
 	}
 	return ex, true, nil
@@ -146,17 +154,17 @@ type QA struct{ Family, Question, Answer string }
 // questions can be added to any example of the same scene.
 var textFamilies = []string{"presence", "presence", "time", "side", "sky"}
 
-// addQuestions appends n text-only questions about the example's scene.
-// A sky question counts only when it keeps the image (no repainted sky),
-// and none is added to an image whose sky was repainted, whose time of day
-// would then be ambiguous.
-func addQuestions(rng *rand.Rand, ex *Example, s Scene, repainted bool, n int) bool {
+// addQuestions appends n text-only questions about the example's scene
+// from the families whose answers hold for its image (keeps; the family's
+// own change may have repainted the sky or painted out the sun). A sky
+// question counts only when it keeps the image (no repainted sky).
+func addQuestions(rng *rand.Rand, ex *Example, s Scene, keeps []string, n int) bool {
 	for try := 0; len(ex.More) < n; try++ {
 		if try == 20*n {
 			return false
 		}
 		f := textFamilies[rng.IntN(len(textFamilies))]
-		if repainted && f != "presence" && f != "side" {
+		if !slices.Contains(keeps, f) {
 			continue
 		}
 		it, ok := vqa.Sample(rng, s.Rendering, f)

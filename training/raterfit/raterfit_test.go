@@ -362,3 +362,31 @@ func TestFamiliesRestrictTheImagesOwnQuestions(t *testing.T) {
 		t.Errorf("unknown family: %v", err)
 	}
 }
+
+// A family that changes the image (a painted-out sun, a repainted sky)
+// gets further questions only from the families whose answers still hold.
+func TestFurtherQuestionsOnAChangedImageAreOnesItKeeps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	changed := map[string]int{}
+	for i := 0; i < 600 && (changed["sunbox"] < 8 || changed["sky"] < 8); i++ {
+		f := []string{"sunbox", "sky"}[i%2]
+		var s Scene
+		ex, ok, err := Make(rng, f, func() Scene { s, _, _ = NewScene(rng, false, nil); return s }, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok || slices.Equal(ex.Image, Planes(s.Image)) {
+			continue
+		}
+		changed[f]++
+		allowed := map[string][]string{"sunbox": {"time", "sky"}, "sky": {"presence", "side"}}[f]
+		for _, qa := range ex.More {
+			if !slices.Contains(allowed, qa.Family) {
+				t.Errorf("%s example with a changed image asks a %s question: %q", f, qa.Family, qa.Question)
+			}
+		}
+	}
+	if changed["sunbox"] < 8 || changed["sky"] < 8 {
+		t.Fatalf("changed images: %v; want at least 8 of each", changed)
+	}
+}

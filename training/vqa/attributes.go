@@ -139,9 +139,16 @@ func RepaintSky(r world.Rendering, grad [2][3]float64) *image.RGBA {
 	return img
 }
 
+// SkyPatchShare is the largest share of the sky's pixels a PaintSkyPatch
+// patch turns more than halfway to its colour: short of half, so the sky's
+// colour is still the colour of most of it.
+const SkyPatchShare = 0.4
+
 // PaintSkyPatch returns img with a soft round patch of the gradient's
-// colours blended over part of the rendering's plain sky: its weights sum
-// to at most a quarter of the sky's pixels.
+// colours blended over part of the rendering's plain sky: it turns at most
+// SkyPatchShare of the sky's pixels more than halfway, so most of the sky keeps
+// its colour however large the patch looks (a teaching run's adapter
+// painted a third of the sky to fool an earlier rater).
 func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]float64) *image.RGBA {
 	var sky []int
 	for k, s := range r.Sky {
@@ -160,13 +167,15 @@ func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][
 		d := math.Hypot(float64(k%world.Size)+0.5-cx, float64(k/world.Size)+0.5-cy)
 		return math.Sqrt(math.Max(0, 1-d/radius))
 	}
-	radius := uniform(rng, 6, 16)
-	for ; radius > 2; radius *= 0.8 {
-		var total float64
+	radius := uniform(rng, 6, 28)
+	for ; radius > 2; radius *= 0.9 {
+		var most int
 		for _, k := range sky {
-			total += weight(k, radius)
+			if weight(k, radius) > 0.5 {
+				most++
+			}
 		}
-		if total <= 0.25*float64(len(sky)) {
+		if float64(most) <= SkyPatchShare*float64(len(sky)) {
 			break
 		}
 	}

@@ -1,6 +1,8 @@
 package vqa
 
 import (
+	"image"
+	"image/color"
 	"math"
 	"math/rand/v2"
 
@@ -17,12 +19,21 @@ var (
 // Composition questions: is the sun (moon) inside a red box, with its
 // centre at least 2 px inside or 3 px outside the box; is there a tree at a
 // red vertical line, through the middle of a crown or 3 px clear of all.
+// A quarter of the boxes without the sun are drawn where the sun was, and
+// the sun is painted out (sometimes leaving a pale cloud): a teaching run's
+// adapter fooled an earlier rater by moving the sun out and a pale blob in.
 func init() {
 	register(family{name: "sunbox", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
 		s := r.Truth.Sun
 		w, h := uniform(rng, 12, 30), uniform(rng, 10, 24)
 		var x0, y0 float64
-		if want == "yes" {
+		var img *image.RGBA
+		if want == "no" && rng.IntN(4) == 0 { // the box where the sun was, the sun gone
+			if img = eraseSun(rng, r); img == nil {
+				return Item{}, false
+			}
+		}
+		if want == "yes" || img != nil {
 			x0, y0 = s.X-2-uniform(rng, 0, w-4), s.Y-2-uniform(rng, 0, h-4)
 		} else {
 			x0, y0 = uniform(rng, 0, world.Size-w), uniform(rng, 0, world.Size-h)
@@ -41,7 +52,11 @@ func init() {
 		if s.Kind == "moon" {
 			q = pick(rng, moonInBox...)
 		}
-		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}, true
+		it := Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}
+		if img != nil {
+			it.Image, it.Keeps = img, []string{"time", "sky"}
+		}
+		return it, true
 	}})
 	register(family{name: "treeline", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
 		x, ok := TreeLine(rng, r, want == "yes")
@@ -81,4 +96,57 @@ func TreeLine(rng *rand.Rand, r world.Rendering, yes bool) (float64, bool) {
 		}
 	}
 	return x, true
+}
+
+// eraseSun returns the rendering's image with the sun (or moon) painted
+// over in the colour of the sky beside it on each row, and now and then a
+// pale cloud where it was; nil when the disc does not stand in open sky.
+func eraseSun(rng *rand.Rand, r world.Rendering) *image.RGBA {
+	s := r.Truth.Sun
+	if s == nil || s.Y+s.Radius+r.Truth.OutlineWidth+2 >= r.Truth.Horizon {
+		return nil
+	}
+	img := image.NewRGBA(r.Image.Rect)
+	copy(img.Pix, r.Image.Pix)
+	reach := s.Radius + r.Truth.OutlineWidth + 1.5
+	for y := max(0, int(s.Y-reach)); y <= min(world.Size-1, int(s.Y+reach)); y++ {
+		for x := max(0, int(s.X-reach)); x <= min(world.Size-1, int(s.X+reach)); x++ {
+			if math.Hypot(float64(x)+0.5-s.X, float64(y)+0.5-s.Y) > reach || r.Sky[y*world.Size+x] {
+				continue
+			}
+			c, ok := nearestSky(r, x, y)
+			if !ok {
+				return nil
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	if rng.IntN(2) == 0 { // a pale cloud where the sun was
+		rad, alpha := uniform(rng, 2, s.Radius+1), uniform(rng, 0.4, 0.8)
+		for y := 0; y < world.Size; y++ {
+			for x := 0; x < world.Size; x++ {
+				d := math.Hypot(float64(x)+0.5-s.X, float64(y)+0.5-s.Y)
+				if d >= rad {
+					continue
+				}
+				a := alpha * (1 - d/rad)
+				c := img.RGBAAt(x, y)
+				mix := func(v uint8) uint8 { return uint8(math.Round(float64(v)*(1-a) + 245*a)) }
+				img.SetRGBA(x, y, color.RGBA{mix(c.R), mix(c.G), mix(c.B), 255})
+			}
+		}
+	}
+	return img
+}
+
+// nearestSky is the colour of the plain-sky pixel nearest to (x, y) on its row.
+func nearestSky(r world.Rendering, x, y int) (color.RGBA, bool) {
+	for d := 1; d < world.Size; d++ {
+		for _, px := range []int{x - d, x + d} {
+			if px >= 0 && px < world.Size && r.Sky[y*world.Size+px] {
+				return r.Image.RGBAAt(px, y), true
+			}
+		}
+	}
+	return color.RGBA{}, false
 }

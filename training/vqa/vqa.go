@@ -25,7 +25,11 @@ type Item struct {
 	Drawing  *image.NRGBA // nil: nothing to overlay
 	Mode     visual.Mode
 	Image    *image.RGBA // the image to ask about when the family changed it; nil: the rendering's
-	Marks    []Mark      // the labelled points the drawing marks (depth questions)
+	// Keeps, with Image, names the text-only families whose answers about
+	// the rendering still hold for Image (nil: presence and side, which a
+	// repainted sky keeps).
+	Keeps []string
+	Marks []Mark // the labelled points the drawing marks (depth questions)
 }
 
 // Mark is a labelled point of a drawing: a dot at (X, Y) (pixel centre

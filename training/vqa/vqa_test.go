@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"dualprocess/training/judge"
 	"dualprocess/training/world"
 )
 
@@ -123,13 +124,14 @@ func TestWordsComeInAFixedOrder(t *testing.T) {
 	}
 }
 
-func TestSkyPatchCoversAtMostAQuarterOfTheSky(t *testing.T) {
+func TestSkyPatchLeavesMostOfTheSkyItsColour(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 6))
+	var big float64 // the largest share of a sky a patch touched
 	for i := 0; i < 30; i++ {
 		r := randomRendering(rng)
 		img := PaintSkyPatch(rng, r, r.Image, SkyColours["orange"])
-		var sky, changed int
-		var weight float64
+		orange := RepaintSky(r, SkyColours["orange"])
+		var sky, changed, mostly int // sky pixels, changed ones, ones nearer the patch's colour than their own
 		for k := 0; k < world.Size*world.Size; k++ {
 			a, b := r.Image.RGBAAt(k%world.Size, k/world.Size), img.RGBAAt(k%world.Size, k/world.Size)
 			d := math.Abs(float64(a.R)-float64(b.R)) + math.Abs(float64(a.G)-float64(b.G)) + math.Abs(float64(a.B)-float64(b.B))
@@ -143,14 +145,22 @@ func TestSkyPatchCoversAtMostAQuarterOfTheSky(t *testing.T) {
 			if d > 0 {
 				changed++
 			}
-			weight += d
+			o := orange.RGBAAt(k%world.Size, k/world.Size)
+			e := math.Abs(float64(o.R)-float64(b.R)) + math.Abs(float64(o.G)-float64(b.G)) + math.Abs(float64(o.B)-float64(b.B))
+			if e < d {
+				mostly++
+			}
 		}
 		if sky > 50 && changed == 0 {
 			t.Errorf("scene %d: the patch changed nothing in %d sky pixels", i, sky)
 		}
-		if changed > sky/2 {
-			t.Errorf("scene %d: the patch touched %d of %d sky pixels", i, changed, sky)
+		if float64(mostly) >= 0.45*float64(sky) {
+			t.Errorf("scene %d: %d of %d sky pixels look more like the patch than the sky", i, mostly, sky)
 		}
+		big = max(big, float64(changed)/float64(max(sky, 1)))
+	}
+	if big < 0.5 {
+		t.Errorf("no patch touched more than %.0f%% of a sky: the decoys should be as large as the exploit (a third of the sky)", 100*big)
 	}
 }
 
@@ -179,5 +189,41 @@ func TestDepthAnswersFollowTheDepthMapAndHeightDoesNotTell(t *testing.T) {
 	}
 	if level < n/5 {
 		t.Errorf("%d of %d pairs are level; want at least a fifth, so that height alone does not answer", level, n)
+	}
+}
+
+func TestSunboxDecoysPaintTheSunOutWhereTheBoxIs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	decoys := 0
+	for i := 0; i < 400 && decoys < 25; i++ {
+		r := randomRendering(rng)
+		it, ok := Sample(rng, r, "sunbox")
+		if !ok || it.Image == nil {
+			continue
+		}
+		decoys++
+		s := r.Truth.Sun
+		if it.Answer != "no" || !slices.Equal(it.Keeps, []string{"time", "sky"}) {
+			t.Fatalf("decoy: answer %q, keeps %v; want no, [time sky]", it.Answer, it.Keeps)
+		}
+		res, err := judge.Measure(it.Image, "sun")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Found && math.Hypot(res.Sun.X*world.Size-s.X, res.Sun.Y*world.Size-s.Y) < 3 {
+			t.Errorf("scene %d: the sun judge still finds the sun at %.1f,%.1f (it was at %.1f,%.1f)",
+				i, res.Sun.X*world.Size, res.Sun.Y*world.Size, s.X, s.Y)
+		}
+		reach := s.Radius + r.Truth.OutlineWidth + 1.5
+		for k := 0; k < world.Size*world.Size; k++ {
+			x, y := k%world.Size, k/world.Size
+			far := math.Hypot(float64(x)+0.5-s.X, float64(y)+0.5-s.Y) > reach+s.Radius+1
+			if far && it.Image.RGBAAt(x, y) != r.Image.RGBAAt(x, y) {
+				t.Fatalf("scene %d: pixel %d,%d far from the sun changed", i, x, y)
+			}
+		}
+	}
+	if decoys < 10 {
+		t.Fatalf("only %d decoys in 400 sunbox examples", decoys)
 	}
 }
