@@ -14,9 +14,9 @@ import (
 func init() {
 	register(command{
 		name: "judge",
-		summary: "Measure an image with an independent judge (no neural network) and, with --target, " +
-			"say whether it meets the target.",
-		args:  "--kind horizon|palette|lineweight|sun|sky --image FILE [--target T] [--tolerance X] [--json]",
+		summary: "Measure an image with an independent judge (image analysis; the tree judge is a small " +
+			"trained network) and, with --target, say whether it meets the target.",
+		args:  "--kind horizon|palette|lineweight|sun|sky|tree --image FILE [--target T] [--tolerance X] [--json]",
 		setup: setupJudge,
 	})
 }
@@ -26,7 +26,8 @@ func setupJudge(fs *flag.FlagSet) func(env, []string) error {
 	path := fs.String("image", "", "image file, PNG, JPEG or GIF, any size (required)")
 	target := fs.String("target", "", "horizon: row as a fraction of the height (0.7); lineweight: outline width "+
 		"in px at 64 px (0 = none); palette: colours #rrggbb,#rrggbb,... (required); sun: centre x,y or box "+
-		"x0,y0,x1,y1 as fractions; sky: colour(s) #rrggbb the sky should have")
+		"x0,y0,x1,y1 as fractions; sky: colour(s) #rrggbb the sky should have; tree: the column x as a fraction of "+
+		"the width where a tree should stand (required)")
 	tol := fs.Float64("tolerance", 0, "largest error that passes (0 = the judge's default)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	return func(e env, args []string) error {
@@ -39,6 +40,11 @@ func setupJudge(fs *flag.FlagSet) func(env, []string) error {
 		t, err := parseTarget(*kind, *target, *tol)
 		if err != nil {
 			return usagef("%w", err)
+		}
+		if t != nil && t.Kind == "tree" {
+			if err := loadJudgeNets(); err != nil {
+				return err
+			}
 		}
 		img, err := picture.ReadImage(*path)
 		if err != nil {
@@ -77,6 +83,9 @@ func parseTarget(kind, s string, tol float64) (*judge.Target, error) {
 		if kind == "sky" {
 			return nil, nil // measure the sky colour only
 		}
+		if kind == "tree" {
+			return nil, fmt.Errorf("the tree judge needs --target x, the line's column as a fraction of the width")
+		}
 		return nil, nil
 	}
 	var nums []float64
@@ -102,6 +111,11 @@ func parseTarget(kind, s string, tol float64) (*judge.Target, error) {
 		t.Width = &nums[0]
 	case "palette", "sky":
 		t.Colors = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+	case "tree":
+		if len(nums) != 1 {
+			return nil, fmt.Errorf("--target for tree is one column fraction, e.g. 0.36")
+		}
+		t.X = &nums[0]
 	case "sun":
 		switch len(nums) {
 		case 2:
@@ -129,6 +143,8 @@ func describe(r judge.Result) string {
 		fmt.Fprintf(&b, "sun: centre %.3f, %.3f, radius %.3f (fractions of the size)\n", r.Sun.X, r.Sun.Y, r.Sun.R)
 	case r.Kind == "sky":
 		fmt.Fprintf(&b, "sky: median colour %s\n", r.Sky)
+	case r.Kind == "tree":
+		fmt.Fprintf(&b, "tree: cover %.2f at the line (share of its most covered 4x4 cells)\n", r.TreeCover)
 	case r.Kind == "palette":
 		fmt.Fprintf(&b, "palette: mean distance %.1f delta E; coverage", r.Palette.MeanDeltaE)
 		for _, c := range r.Palette.Coverage {

@@ -55,6 +55,28 @@ func TestJudgeMeasuresAndChecksTargets(t *testing.T) {
 	}
 }
 
+// The tree judge (built-in weights) finds a tree at a line through one and
+// none at a line clear of all.
+func TestJudgeTreeAtALine(t *testing.T) {
+	path, truth := rendered(t, "hills at noon with trees", 3)
+	var tree [4]float64
+	for _, o := range truth.Objects {
+		if o.Kind == "tree" {
+			tree = o.Box
+		}
+	}
+	through := strconv.FormatFloat((tree[0]+tree[2])/2/64, 'f', 3, 64)
+	code, out, stderr := run(t, "judge", "--kind", "tree", "--image", path, "--target", through)
+	if code != 0 || !strings.Contains(out, "PASS: target a tree at column "+through) || !strings.Contains(out, "tree: cover") {
+		t.Fatalf("line through a tree: exit %d, %q %s", code, out, stderr)
+	}
+	code, out, _ = run(t, "judge", "--kind", "tree", "--image", path, "--target", "0.99", "--json")
+	var res judge.Result
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || res.Verdict == nil || res.Verdict.Pass {
+		t.Fatalf("line at the right edge, clear of trees: exit %d, %q", code, out)
+	}
+}
+
 func TestJudgeBadInput(t *testing.T) {
 	path, _ := rendered(t, "hills", 1)
 	bad := filepath.Join(t.TempDir(), "bad.png")
@@ -72,6 +94,10 @@ func TestJudgeBadInput(t *testing.T) {
 		{[]string{"--kind", "horizon", "--image", path, "--target", "2"}, exitUsage, "between 0 and 1"},
 		{[]string{"--kind", "sun", "--image", path, "--target", "0.1,0.2,0.3"}, exitUsage, "x,y or x0,y0,x1,y1"},
 		{[]string{"--kind", "sun", "--image", path, "--tolerance", "-1"}, exitUsage, "negative"},
+		{[]string{"--kind", "tree", "--image", path}, exitUsage, "the tree judge needs --target x"},
+		{[]string{"--kind", "tree", "--image", path, "--target", "1.5"}, exitUsage, "x between 0 and 1"},
+		{[]string{"--kind", "tree", "--image", path, "--target", "0.2,0.3"}, exitUsage, "one column fraction"},
+		{[]string{"--kind", "tree", "--image", path, "--target", "0.2", "--tolerance", "2"}, exitUsage, "at most 1"},
 		{[]string{"--kind", "sun", "--image", filepath.Join(t.TempDir(), "missing.png")}, exitFailure, "no such file"},
 		{[]string{"--kind", "sun", "--image", bad}, exitFailure, "not a PNG, JPEG or GIF"},
 	} {

@@ -42,7 +42,7 @@ func loadModels(genPath, raterPath string) (*models, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := loadDepthJudge(); err != nil {
+	if err := loadJudgeNets(); err != nil {
 		return nil, err
 	}
 	return &models{gen, r}, nil
@@ -56,16 +56,23 @@ func loadRaterWeights(path string) (*model.Rater, error) {
 	return model.LoadRater(path)
 }
 
-// loadDepthJudge sets the depth judge's model from the built-in weights.
-func loadDepthJudge() error {
-	if judge.Depth != nil {
-		return nil
+// loadJudgeNets sets the learned judges' models, depth and tree, from the
+// built-in weights.
+func loadJudgeNets() error {
+	if judge.Depth == nil {
+		d, err := model.DecodeDepthNet(assets.Depth, "built-in depth judge weights")
+		if err != nil {
+			return err
+		}
+		judge.Depth = d
 	}
-	d, err := model.DecodeDepthNet(assets.Depth, "built-in depth judge weights")
-	if err != nil {
-		return err
+	if judge.Trees == nil {
+		t, err := model.DecodeTreeNet(assets.Trees, "built-in tree judge weights")
+		if err != nil {
+			return err
+		}
+		judge.Trees = t
 	}
-	judge.Depth = d
 	return nil
 }
 

@@ -48,7 +48,7 @@ func (b *guiBackend) generator() (*model.Generator, error) {
 	return b.gen, nil
 }
 
-// load loads everything teaching needs: generator, rater and depth judge.
+// load loads everything teaching needs: generator, rater and the learned judges.
 func (b *guiBackend) load() (*models, error) {
 	gen, err := b.generator()
 	if err != nil {
@@ -61,7 +61,7 @@ func (b *guiBackend) load() (*models, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := loadDepthJudge(); err != nil {
+		if err := loadJudgeNets(); err != nil {
 			return nil, err
 		}
 		b.rater = r

@@ -34,12 +34,14 @@ type Config struct {
 
 // Task is what a net learns: a target grid for each render (16x16,
 // row-major) and a loss of the prediction and the target (both (N, 1, 16,
-// 16)), named in the log ("step 250/1500  L1 0.0421 ...").
+// 16)), named in the log ("step 250/1500  L1 0.0421 ..."). Augment, when
+// set, alters each batch image (the target stays).
 type Task struct {
 	Name     string // for messages: "depth net"
 	Target   func(world.Rendering) []float32
 	Loss     func(pred, target *G.Node) (*G.Node, error)
 	LossName string
+	Augment  func(rng *rand.Rand, img *image.RGBA) *image.RGBA
 }
 
 // L1 is the mean absolute difference.
@@ -88,7 +90,7 @@ func Train(ctx context.Context, net *model.GridNet, task Task, cfg Config, out s
 			return err
 		}
 		opt.LR = cfg.LR * 0.5 * (1 + math.Cos(math.Pi*float64(step-1)/float64(cfg.Steps))) // cosine decay
-		imgs, tgt := batch(rng, pool, cfg.Batch)
+		imgs, tgt := batch(rng, pool, cfg.Batch, task.Augment)
 		if err := G.Let(in, model.GridInput(imgs)); err != nil {
 			return err
 		}
@@ -140,8 +142,8 @@ func render(first int64, n int, target func(world.Rendering) []float32) []sample
 	return pool
 }
 
-// batch picks samples, half of them mirrored left to right.
-func batch(rng *rand.Rand, pool []sample, n int) ([]image.Image, *tensor.Dense) {
+// batch picks samples, half of them mirrored left to right, and augments them.
+func batch(rng *rand.Rand, pool []sample, n int, augment func(*rand.Rand, *image.RGBA) *image.RGBA) ([]image.Image, *tensor.Dense) {
 	imgs := make([]image.Image, n)
 	tgt := make([]float32, 0, n*model.DepthGrid*model.DepthGrid)
 	for i := range imgs {
@@ -149,6 +151,9 @@ func batch(rng *rand.Rand, pool []sample, n int) ([]image.Image, *tensor.Dense) 
 		img, t := s.img, s.target
 		if rng.IntN(2) == 0 {
 			img, t = mirror(img), mirrorGrid(t)
+		}
+		if augment != nil {
+			img = augment(rng, img)
 		}
 		imgs[i] = img
 		tgt = append(tgt, t...)

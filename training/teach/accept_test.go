@@ -9,7 +9,7 @@ import (
 	"dualprocess/training/judge"
 )
 
-// shipped loads the built-in generator, rater and depth judge.
+// shipped loads the built-in generator, rater and learned judges (depth, trees).
 func shipped(t *testing.T) (*model.Generator, *FrozenRater) {
 	t.Helper()
 	gen, err := model.DecodeGenerator(assets.Generator, "assets/generator.safetensors")
@@ -26,6 +26,13 @@ func shipped(t *testing.T) (*model.Generator, *FrozenRater) {
 			t.Fatal(err)
 		}
 		judge.Depth = d
+	}
+	if judge.Trees == nil {
+		tr, err := model.DecodeTreeNet(assets.Trees, "assets/trees.safetensors")
+		if err != nil {
+			t.Fatal(err)
+		}
+		judge.Trees = tr
 	}
 	return gen, NewFrozenRater(r)
 }
