@@ -89,8 +89,8 @@ func TestUndoAndRedoKeysTakeBackAndRedrawStrokes(t *testing.T) {
 			t.Errorf("step %d: Undo on %v, Redo on %v; want %v, %v", i, !v.undo.Disabled(), !v.redo.Disabled(), st.undo, st.redo)
 		}
 	}
-	if v.judge.Kind != "horizon" {
-		t.Errorf("judge %q after redo, want horizon again", v.judge.Kind)
+	if v.judge.Kind != "tree" {
+		t.Errorf("judge %q after redo, want the vertical line's tree judge again", v.judge.Kind)
 	}
 
 	press(s, &fyne.ShortcutUndo{})

@@ -141,6 +141,8 @@ func verdictText(x Rated) string {
 	switch {
 	case x.Judge.Kind == "depth":
 		measured = fmt.Sprintf("A−B %.2f", v.Error)
+	case x.Judge.Kind == "tree":
+		measured = fmt.Sprintf("tree %.2f", x.Judge.TreeCover)
 	case v.Error < 0:
 		measured = "not found"
 	case strings.HasPrefix(v.Units, "px"):

@@ -91,12 +91,12 @@ func TestUndoAndClear(t *testing.T) {
 	tapPad(v.pad, 0.5, 0.25) // horizon
 	test.Tap(v.tools[tool.Vertical{}])
 	tapPad(v.pad, 0.5, 0.5)
-	if len(v.pad.Strokes()) != 2 || v.judge.Kind != "horizon" {
-		t.Fatalf("strokes %+v judge %q, want a horizon and a vertical line judged on the horizon", v.pad.Strokes(), v.judge.Kind)
+	if len(v.pad.Strokes()) != 2 || v.judge.Kind != "tree" {
+		t.Fatalf("strokes %+v judge %q, want a horizon and a vertical line judged on the line (the latest stroke)", v.pad.Strokes(), v.judge.Kind)
 	}
 	v.pad.Undo()
-	if len(v.pad.Strokes()) != 1 || v.pad.Strokes()[0].Tool != "hline" {
-		t.Errorf("after Undo %+v, want the horizon only", v.pad.Strokes())
+	if len(v.pad.Strokes()) != 1 || v.pad.Strokes()[0].Tool != "hline" || v.judge.Kind != "horizon" {
+		t.Errorf("after Undo %+v judge %q, want the horizon only, judged on the horizon", v.pad.Strokes(), v.judge.Kind)
 	}
 	v.pad.Clear()
 	if len(v.pad.Strokes()) != 0 || v.judge.Kind != "" {
@@ -127,33 +127,33 @@ func TestThePadShowsTheDrawingOverTheBackdrop(t *testing.T) {
 
 func boxTool() tool.Tool { return tool.Box{} }
 
-func TestTheVerticalLineSaysNoJudgeChecksIt(t *testing.T) {
+func TestTheVerticalLineIsCheckedByTheTreeJudge(t *testing.T) {
 	s, _, v := openTeach(t)
 	test.Tap(v.tools[tool.Vertical{}])
-	if !strings.Contains(v.help.Text, "No independent judge — results are the rater's opinion only") || v.help.Importance != widget.WarningImportance {
-		t.Errorf("the Vertical tool's help %q (importance %v); want it to warn that no judge checks it", v.help.Text, v.help.Importance)
+	if !strings.Contains(v.help.Text, "Checked by the tree judge") || v.help.Importance == widget.WarningImportance {
+		t.Errorf("the Vertical tool's help %q (importance %v); want it to name the tree judge", v.help.Text, v.help.Importance)
 	}
 	tapPad(v.pad, 0.4, 0.5)
 	s.teach.form.name.SetText("tree-left")
 	s.teach.form.prompts.SetText("hills at noon with trees")
-	if !strings.Contains(v.judgeLabel.Text, "Vertical: no independent judge — results are the rater's opinion only") {
-		t.Errorf("judge line %q; want the vertical line named as unjudged", v.judgeLabel.Text)
+	if !strings.HasPrefix(v.judgeLabel.Text, "Judge: a tree at the line at x 0.400") || strings.Contains(v.judgeLabel.Text, "no independent judge") {
+		t.Errorf("judge line %q; want the tree judge at x 0.400", v.judgeLabel.Text)
 	}
-	if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), "no independent judge") {
-		t.Errorf("a task with only a vertical line: %v; want it refused, saying no judge checks the line", err)
+	spec, err := s.teach.Spec()
+	if err != nil || spec.Judge.Kind != "tree" || spec.Judge.X == nil || *spec.Judge.X != 0.4 {
+		t.Errorf("a task with only a vertical line: %+v, %v; want the tree judge at x 0.4", spec.Judge, err)
 	}
 
 	test.Tap(v.tools[tool.Horizon{}])
-	if strings.Contains(v.help.Text, "No independent judge") || !strings.Contains(v.help.Text, "Checked by the horizon judge") {
+	if !strings.Contains(v.help.Text, "Checked by the horizon judge") {
 		t.Errorf("the Horizon tool's help %q; want its judge named", v.help.Text)
 	}
 	tapPad(v.pad, 0.5, 0.7)
-	if !strings.HasPrefix(v.judgeLabel.Text, "Judge: the horizon") || !strings.Contains(v.judgeLabel.Text, "Vertical: no independent judge") {
-		t.Errorf("judge line %q; want the horizon judge, and the vertical line still named as unjudged", v.judgeLabel.Text)
+	if !strings.HasPrefix(v.judgeLabel.Text, "Judge: the horizon") {
+		t.Errorf("judge line %q; want the horizon judge (the latest stroke's)", v.judgeLabel.Text)
 	}
 	v.pad.Undo()
-	v.pad.Undo()
-	if strings.Contains(v.judgeLabel.Text, "Vertical") {
-		t.Errorf("judge line %q after undoing the line", v.judgeLabel.Text)
+	if !strings.HasPrefix(v.judgeLabel.Text, "Judge: a tree at the line") {
+		t.Errorf("judge line %q after undoing the horizon; want the tree judge again", v.judgeLabel.Text)
 	}
 }

@@ -131,7 +131,7 @@ func (v *teachView) Spec() (TaskSpec, error) {
 	t.Visual.Mode = v.visual.pad.Mode()
 	t.Judge = v.visual.judge
 	if t.Judge.Kind == "" {
-		msg := "judge: none yet; draw a horizon, line weight, points A/B, box or palette so the judge knows what to check"
+		msg := "judge: none yet; draw a horizon, vertical line, line weight, points A/B, box or palette so the judge knows what to check"
 		if note := v.visual.unjudged(); note != "" {
 			msg += " (" + strings.ReplaceAll(note, "\n", " ") + ")"
 		}

@@ -180,7 +180,7 @@ func (v *visualEditor) showJudge() {
 	note := v.unjudged()
 	if v.judge.Kind == "" {
 		v.judgeLabel.Importance = widget.WarningImportance
-		v.judgeLabel.SetText(strings.TrimSpace("Judge: none yet. Draw a horizon, line weight, points A/B, box or palette: " +
+		v.judgeLabel.SetText(strings.TrimSpace("Judge: none yet. Draw a horizon, vertical line, line weight, points A/B, box or palette: " +
 			"the independent judge checks what the drawing asks for.\n" + note))
 		return
 	}
@@ -225,6 +225,8 @@ func describeTarget(t judge.Target) string {
 		return fmt.Sprintf("the sun at %.2f,%.2f", t.Point[0], t.Point[1])
 	case t.Kind == "depth" && len(t.Points) == 2:
 		return "point A closer than point B (depth model)"
+	case t.Kind == "tree" && t.X != nil:
+		return fmt.Sprintf("a tree at the line at x %.3f (tree cover above %g, tree model)", *t.X, tol(judge.TreeThreshold))
 	}
 	return t.Kind
 }

@@ -82,10 +82,13 @@ func TestEveryToolDrawsValidStrokesAndAsksInTheRatersWords(t *testing.T) {
 func TestJudgeFollowsTheLatestStrokeThatImpliesOne(t *testing.T) {
 	e := newEditor()
 	tap(Horizon{}, e, 0.5, 0.75)
-	tap(Vertical{}, e, 0.5, 0.5) // implies no judge
 	target, ok := JudgeFor(e.strokes)
 	if !ok || target.Kind != "horizon" || *target.Row != 0.75 {
 		t.Fatalf("judge %+v %v, want horizon at 0.75", target, ok)
+	}
+	tap(Vertical{}, e, 0.5, 0.5)
+	if target, _ := JudgeFor(e.strokes); target.Kind != "tree" || *target.X != 0.5 {
+		t.Errorf("after a vertical line the judge is %+v, want tree at 0.5", target)
 	}
 	Box{}.Drag(e, Point{0.6, 0.1}, Point{0.9, 0.3})
 	if target, _ := JudgeFor(e.strokes); target.Kind != "sun" {

@@ -9,9 +9,9 @@ import (
 
 // Vertical draws a red vertical line, for composition ("a tree at the red
 // line"). A tap or drag puts the one line at the column where the pointer
-// is released. No independent judge measures it: training/judge has no
-// check of where trees (or anything else) stand across the image, so the
-// rater's answer is all there is.
+// is released. The tree judge checks it: a small network trained on the
+// renderer's tree boxes (training/treefit) estimates how much of the cells
+// at the line trees cover.
 type Vertical struct{}
 
 var verticalIcon = icon("vertical", `<path d="M12 3v18" stroke="#e01010" stroke-width="2.5"/>`)
@@ -33,8 +33,15 @@ func (Vertical) Questions() []QA {
 }
 
 func (Vertical) Judge() (string, bool) {
-	return "no independent judge — results are the rater's opinion only (nothing measures where trees stand)", false
+	return "checked by the tree judge, which estimates how much of the image at the line trees cover", true
 }
 
-// Target is always false: no judge checks what stands at a line.
-func (Vertical) Target([]visual.Stroke) (judge.Target, bool) { return judge.Target{}, false }
+// Target is the tree judge's: a tree at the column of the latest line.
+func (v Vertical) Target(strokes []visual.Stroke) (judge.Target, bool) {
+	s, ok := last(strokes, v.Kind())
+	if !ok {
+		return judge.Target{}, false
+	}
+	x := s.X
+	return judge.Target{Kind: "tree", X: &x}, true
+}
