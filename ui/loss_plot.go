@@ -70,13 +70,18 @@ func (p *lossPlot) shown() []lossPoint {
 	return out
 }
 
-// lossSpan is the loss range of the y axis: the shown losses with a margin.
+// lossSpan is the loss range of the y axis: the shown losses with a
+// margin, which does not reach below zero when no loss does (a
+// cross-entropy axis labelled -0.13 looks like a bug).
 func lossSpan(pts []lossPoint) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, q := range pts {
 		lo, hi = math.Min(lo, q.loss), math.Max(hi, q.loss)
 	}
 	pad := math.Max((hi-lo)*0.08, 1e-3)
+	if lo >= 0 {
+		return math.Max(0, lo-pad), hi + pad
+	}
 	return lo - pad, hi + pad
 }
 

@@ -77,3 +77,13 @@ func TestTeachingFeedsTheLossCurve(t *testing.T) {
 		t.Errorf("a second run plots %d points over %d steps, want only its own 3", len(plot.points), plot.steps)
 	}
 }
+
+func TestLossAxisStaysAtOrAboveZeroForNonNegativeLosses(t *testing.T) {
+	lo, hi := lossSpan([]lossPoint{{1, 1.7}, {2, 0.4}, {3, 0.005}})
+	if lo < 0 || lo > 0.005 || hi < 1.7 {
+		t.Errorf("span %.3f..%.3f: want 0 <= lo <= 0.005 and hi >= 1.7", lo, hi)
+	}
+	if lo, _ := lossSpan([]lossPoint{{1, -0.5}, {2, 0.5}}); lo >= -0.5 {
+		t.Errorf("a negative loss keeps its margin below: lo %.3f", lo)
+	}
+}
