@@ -3,8 +3,11 @@ package app
 import (
 	"flag"
 	"fmt"
+	"math"
 
+	"dualprocess/training/depthfit"
 	"dualprocess/training/judge"
+	"dualprocess/training/treefit"
 )
 
 func init() {
@@ -42,16 +45,64 @@ func setupEvalJudges(fs *flag.FlagSet) func(env, []string) error {
 				rows = append(rows, row{noisy, a, a.Rate()})
 			}
 		}
+		learned, err := learnedAgreement(*seed, *n)
+		if err != nil {
+			return err
+		}
+		for _, l := range learned {
+			rows = append(rows, row{l.degraded, l.Agreement, l.Rate()})
+		}
 		if *asJSON {
 			return printJSON(e, rows)
 		}
 		fmt.Fprintf(e.stdout, "%-17s %12s %22s\n", "judge", "clean", "noise 0.03 + blur 0.5")
-		half := len(rows) / 2
+		half := (len(rows) - len(learned)) / 2
 		for i := 0; i < half; i++ {
 			c, d := rows[i], rows[half+i]
 			fmt.Fprintf(e.stdout, "%-17s %5.1f%% %3d/%-3d %14.1f%% %3d/%-3d\n", c.Judge,
 				100*c.Rate, c.Agreed, c.Of, 100*d.Rate, d.Agreed, d.Of)
 		}
+		fmt.Fprintf(e.stdout, "learned judges (depth: point pairs; tree: vertical lines, half through a tree)\n")
+		for _, l := range learned {
+			cond := "clean"
+			if l.degraded {
+				cond = "noise 0.03 + blur 0.5"
+			}
+			fmt.Fprintf(e.stdout, "%-17s %5.1f%% %3d/%-3d  %s\n", l.Judge, 100*l.Rate(), l.Agreed, l.Of, cond)
+		}
 		return nil
 	}
+}
+
+type learnedRow struct {
+	judge.Agreement
+	degraded bool
+}
+
+// learnedAgreement measures the trained judges on n fresh scenes from
+// seed: the depth judge on point pairs and on level pairs (one point on an
+// object), the tree judge on lines, clean and degraded.
+func learnedAgreement(seed int64, n int) ([]learnedRow, error) {
+	if err := loadJudgeNets(); err != nil {
+		return nil, err
+	}
+	row := func(name string, rate float64, degraded bool) learnedRow {
+		return learnedRow{judge.Agreement{Judge: name, Agreed: int(math.Round(rate * float64(n))), Of: n}, degraded}
+	}
+	var out []learnedRow
+	for _, level := range []bool{false, true} {
+		rate, err := depthfit.Agreement(judge.Depth, seed, n, level)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row(map[bool]string{false: "depth", true: "depth-level"}[level], rate, false))
+	}
+	for _, noisy := range []bool{false, true} {
+		rate, err := treefit.Agreement(judge.Trees, seed, n, noisy)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row("tree", rate, noisy))
+	}
+	return out, nil
 }
