@@ -227,3 +227,50 @@ func TestSunboxDecoysPaintTheSunOutWhereTheBoxIs(t *testing.T) {
 		t.Fatalf("only %d decoys in 400 sunbox examples", decoys)
 	}
 }
+
+func TestPaletteDecoysPaintAFewBlobsAndStayNo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	decoys := 0
+	for i := 0; i < 600 && decoys < 15; i++ {
+		r := randomRendering(rng)
+		it, ok := Sample(rng, r, "palette")
+		if !ok || it.Image == nil {
+			continue
+		}
+		decoys++
+		if it.Answer != "no" || !slices.Equal(it.Keeps, []string{"time"}) {
+			t.Fatalf("decoy: answer %q, keeps %v; want no, [time]", it.Answer, it.Keeps)
+		}
+		changed := 0
+		for y := 0; y < world.Size; y++ {
+			for x := 0; x < world.Size; x++ {
+				if it.Image.RGBAAt(x, y) != r.Image.RGBAAt(x, y) {
+					if y >= world.Size-PaletteRows {
+						t.Fatalf("scene %d: a blob reaches the strip at %d,%d", i, x, y)
+					}
+					changed++
+				}
+			}
+		}
+		if changed == 0 || float64(changed) > PaletteBlobShare*world.Size*(world.Size-PaletteRows) {
+			t.Errorf("scene %d: blobs changed %d pixels", i, changed)
+		}
+		var hexes []string // the strip's colours, as drawn
+		for x := 0; x < world.Size; x++ {
+			c := it.Drawing.NRGBAAt(x, world.Size-PaletteRows/2)
+			if h := world.Hex(c.R, c.G, c.B); c.A == 255 && !slices.Contains(hexes, h) {
+				hexes = append(hexes, h)
+			}
+		}
+		res, err := judge.Check(it.Image, judge.Target{Kind: "palette", Colors: hexes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict.Pass {
+			t.Errorf("scene %d: the palette judge passes the decoy against %v (mean delta E %.1f): it should stay a no", i, hexes, res.Verdict.Error)
+		}
+	}
+	if decoys < 8 {
+		t.Fatalf("only %d decoys", decoys)
+	}
+}
