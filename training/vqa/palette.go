@@ -1,9 +1,7 @@
 package vqa
 
 import (
-	"image"
 	"image/color"
-	"math"
 	"math/rand/v2"
 
 	"dualprocess/training/judge"
@@ -19,10 +17,7 @@ const PaletteRows = 8
 
 // Palette questions show a strip of swatches along the bottom: the image's
 // own main colours (slightly jittered) for yes, the main colours of a scene
-// of another time of day for no. A third of the noes also paint a few blobs
-// of the strip's colours into the image, over at most PaletteBlobShare of
-// it: a teaching run's adapter fooled the rater with a dark halo round the
-// sun, and a few patches of a palette do not make an image use it.
+// of another time of day for no.
 func init() {
 	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
 		own := mainColours(r.Truth)
@@ -49,11 +44,7 @@ func init() {
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.Swatches(d, swatches, world.Size-PaletteRows, world.Size)
-		it := Item{Question: pick(rng, paletteQs...), Answer: want, Drawing: d, Mode: visual.Solid}
-		if want == "no" && rng.IntN(3) == 0 {
-			it.Image, it.Keeps = paintBlobs(rng, r.Image, swatches), []string{"time"}
-		}
-		return it, true
+		return Item{Question: pick(rng, paletteQs...), Answer: want, Drawing: d, Mode: visual.Solid}, true
 	}})
 }
 
@@ -101,44 +92,4 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
-}
-
-// PaletteBlobShare is the largest share of the image above the strip that
-// paintBlobs covers.
-const PaletteBlobShare = 0.15
-
-// paintBlobs returns img with one to three round blobs of the colours,
-// solid in the middle and soft at the edge, above the palette strip, over
-// at most PaletteBlobShare of that area.
-func paintBlobs(rng *rand.Rand, img *image.RGBA, cols []color.Color) *image.RGBA {
-	out := image.NewRGBA(img.Rect)
-	copy(out.Pix, img.Pix)
-	const h = world.Size - PaletteRows
-	covered := make([]bool, world.Size*h)
-	count := 0
-	for b := 0; b < 1+rng.IntN(3); b++ {
-		cx, cy, rad := uniform(rng, 0, world.Size), uniform(rng, 0, h), uniform(rng, 4, 9)
-		c := color.RGBAModel.Convert(cols[rng.IntN(len(cols))]).(color.RGBA)
-		var add []int
-		for y := 0; y < h; y++ {
-			for x := 0; x < world.Size; x++ {
-				if k := y*world.Size + x; !covered[k] && math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy) < rad {
-					add = append(add, k)
-				}
-			}
-		}
-		if float64(count+len(add)) > PaletteBlobShare*world.Size*h {
-			break
-		}
-		for _, k := range add {
-			x, y := k%world.Size, k/world.Size
-			a := math.Min(1, 2*(1-math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)/rad))
-			o := img.RGBAAt(x, y)
-			mix := func(v, w uint8) uint8 { return uint8(math.Round(float64(v)*(1-a) + float64(w)*a)) }
-			out.SetRGBA(x, y, color.RGBA{mix(o.R, c.R), mix(o.G, c.G), mix(o.B, c.B), 255})
-			covered[k] = true
-		}
-		count += len(add)
-	}
-	return out
 }
