@@ -126,7 +126,8 @@ func (v *visualEditor) SetColour(c color.Color) {
 	v.colour.Refresh()
 }
 
-// Load shows a task's visual prompt and takes its judge.
+// Load shows a task's visual prompt and takes its judge, with the tool of
+// its last stroke selected.
 func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	mode := spec.Visual.Mode
 	if mode == "" {
@@ -135,6 +136,12 @@ func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	v.pad.Load(img, spec.Visual.Strokes, mode)
 	v.mode.SetSelected(string(mode))
 	v.loadedStrokes, v.loadedJudge, v.judge = slices.Clone(spec.Visual.Strokes), spec.Judge, spec.Judge
+	for i := len(spec.Visual.Strokes) - 1; i >= 0; i-- { // the tool that drew the last stroke, ready to move it
+		if k := slices.IndexFunc(tool.All(), func(t tool.Tool) bool { return t.Kind() == spec.Visual.Strokes[i].Tool }); k >= 0 {
+			v.SetTool(tool.All()[k])
+			break
+		}
+	}
 	v.showJudge()
 	v.showHistory()
 }

@@ -1,0 +1,28 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"dualprocess/training/visual"
+	"dualprocess/ui/tool"
+)
+
+func TestLoadingATaskSelectsTheToolOfItsLastStroke(t *testing.T) {
+	test.NewTempApp(t)
+	v := newVisualEditor(test.NewTempWindow(t, nil))
+	if v.pad.Tool().Kind() != tool.All()[0].Kind() {
+		t.Fatalf("a new editor starts with %s", v.pad.Tool().Name())
+	}
+	spec := TaskSpec{}
+	spec.Visual.Strokes = []visual.Stroke{{Tool: "hline", Y: 0.3, Width: 1.5}, {Tool: "vline", X: 0.4, Width: 1.5}}
+	v.Load(nil, spec)
+	if got := v.pad.Tool().Kind(); got != "vline" {
+		t.Errorf("after loading a vertical line the tool is %q, want vline", got)
+	}
+	v.Load(nil, TaskSpec{}) // no strokes: the tool stays
+	if got := v.pad.Tool().Kind(); got != "vline" {
+		t.Errorf("after loading no strokes the tool is %q, want it kept (vline)", got)
+	}
+}
