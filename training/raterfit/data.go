@@ -117,7 +117,7 @@ func MeanAbsDiff(a, b *image.RGBA) float64 {
 func Make(rng *rand.Rand, family string, scene func() Scene, more int) (Example, bool, error) {
 	var last Scene
 	it, ok := vqa.Generate(rng, family, func() world.Rendering { last = scene(); return last.Rendering })
-	if !ok {
+	if !ok || it.RenderOnly && last.Generated {
 		return Example{}, false, nil
 	}
 	img := last.Image

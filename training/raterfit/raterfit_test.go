@@ -3,6 +3,7 @@ package raterfit
 import (
 	"bytes"
 	"context"
+	"image"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"dualprocess/model"
 	"dualprocess/training/vqa"
+	"dualprocess/training/world"
 
 	G "gorgonia.org/gorgonia"
 )
@@ -388,5 +390,39 @@ func TestFurtherQuestionsOnAChangedImageAreOnesItKeeps(t *testing.T) {
 	}
 	if changed["sunbox"] < 8 || changed["sky"] < 8 {
 		t.Fatalf("changed images: %v; want at least 8 of each", changed)
+	}
+}
+
+// Painting out the sun needs the render's exact disc: a generator's sample
+// of the scene never gets that decoy.
+func TestSunDecoysOnlyOnRenders(t *testing.T) {
+	faithful := func(p world.Prompt, z []float64) (*image.RGBA, error) { // a "generator" that paints the render
+		return world.Render(world.Sample(p, z)).Image, nil
+	}
+	for _, c := range []struct {
+		paint Painter
+		want  bool // decoys expected
+	}{{nil, true}, {faithful, false}} {
+		rng := rand.New(rand.NewPCG(21, 4))
+		decoys, generated := 0, 0
+		for i := 0; i < 300; i++ {
+			var s Scene
+			ex, ok, err := Make(rng, "sunbox", func() Scene { s, _, _ = NewScene(rng, false, c.paint); return s }, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok {
+				continue
+			}
+			if s.Generated {
+				generated++
+			}
+			if !slices.Equal(ex.Image, Planes(s.Image)) {
+				decoys++
+			}
+		}
+		if c.want && decoys == 0 || !c.want && (decoys > 0 || generated == 0) {
+			t.Errorf("painter %v: %d decoys in 300 examples (%d on generated scenes)", c.paint != nil, decoys, generated)
+		}
 	}
 }

@@ -54,7 +54,7 @@ func init() {
 		}
 		it := Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}
 		if img != nil {
-			it.Image, it.Keeps = img, []string{"time", "sky"}
+			it.Image, it.Keeps, it.RenderOnly = img, []string{"time", "sky"}, true
 		}
 		return it, true
 	}})

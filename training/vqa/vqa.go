@@ -29,7 +29,11 @@ type Item struct {
 	// the rendering still hold for Image (nil: presence and side, which a
 	// repainted sky keeps).
 	Keeps []string
-	Marks []Mark // the labelled points the drawing marks (depth questions)
+	// RenderOnly: the change needs the rendering's own pixels (it paints
+	// out the sun's exact disc), so it does not apply to a generator's
+	// sample of the scene, whose sun is blurred and larger.
+	RenderOnly bool
+	Marks      []Mark // the labelled points the drawing marks (depth questions)
 }
 
 // Mark is a labelled point of a drawing: a dot at (X, Y) (pixel centre

@@ -203,8 +203,8 @@ func TestSunboxDecoysPaintTheSunOutWhereTheBoxIs(t *testing.T) {
 		}
 		decoys++
 		s := r.Truth.Sun
-		if it.Answer != "no" || !slices.Equal(it.Keeps, []string{"time", "sky"}) {
-			t.Fatalf("decoy: answer %q, keeps %v; want no, [time sky]", it.Answer, it.Keeps)
+		if it.Answer != "no" || !slices.Equal(it.Keeps, []string{"time", "sky"}) || !it.RenderOnly {
+			t.Fatalf("decoy: answer %q, keeps %v, render only %v; want no, [time sky], true", it.Answer, it.Keeps, it.RenderOnly)
 		}
 		res, err := judge.Measure(it.Image, "sun")
 		if err != nil {
