@@ -47,32 +47,28 @@ var SkyColours = map[string][2][3]float64{
 	"dark":   {{0.13, 0.17, 0.36}, {0.26, 0.30, 0.52}},
 }
 
-// skyOfTime is the colour name of the world's own sky at each time of day.
-var skyOfTime = map[string]string{"dawn": "pink", "noon": "blue", "sunset": "orange", "night": "dark"}
-
 func has(t world.Truth, kind string) bool {
 	return slices.ContainsFunc(t.Objects, func(o world.ObjectTruth) bool { return o.Kind == kind })
 }
 
 func init() {
-	register(family{name: "presence", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+	register(family{name: "presence", yesNo: true, topics: len(attributeQuestions), sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
+		// The question is the wish's topic and the scene must fit it, so
+		// every question is as often yes as no: picking among the questions
+		// a scene fits made the rare objects' yes rare ("Is there a house?"
+		// stayed at chance when there was one).
 		p, _ := world.ParsePrompt(r.Truth.Prompt)
-		var fit []attribute
-		for _, a := range attributeQuestions {
-			if yesNo(a.truth(r.Truth, p)) == want {
-				fit = append(fit, a)
-			}
-		}
-		if len(fit) == 0 {
+		a := attributeQuestions[ask.topic]
+		if yesNo(a.truth(r.Truth, p)) != ask.answer {
 			return Item{}, false
 		}
-		return Item{Question: pick(rng, pick(rng, fit...).texts...), Answer: want}, true
+		return Item{Question: pick(rng, a.texts...), Answer: ask.answer}, true
 	}})
-	register(family{name: "time", sample: func(rng *rand.Rand, r world.Rendering, _ string) (Item, bool) {
+	register(family{name: "time", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
 		p, _ := world.ParsePrompt(r.Truth.Prompt)
 		return Item{Question: pick(rng, timeQs...), Answer: p.Time}, true
 	}})
-	register(family{name: "side", sample: func(rng *rand.Rand, r world.Rendering, _ string) (Item, bool) {
+	register(family{name: "side", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
 		s := r.Truth.Sun
 		if math.Abs(s.X-world.Size/2) < 6 {
 			return Item{}, false
@@ -84,21 +80,21 @@ func init() {
 		return Item{Question: q, Answer: map[bool]string{true: "left", false: "right"}[s.X < world.Size/2]}, true
 	}})
 	// Sky questions half the time repaint the sky in another colour, so the
-	// rater must look at the sky rather than guess from the time of day, and
+	// rater must look at the sky rather than guess from the time of day
+	// (always when the sky's own colour has no name: NameSky), and
 	// a third of the time add a soft patch of yet another colour over at
 	// most a quarter of the sky, so it must look at all of the sky: a patch
 	// is what a teaching run's adapter finds first.
-	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ string) (Item, bool) {
-		p, _ := world.ParsePrompt(r.Truth.Prompt)
-		name, img := skyOfTime[p.Time], r.Image
-		if rng.IntN(2) == 0 {
-			name = pick(rng, "blue", "pink", "orange", "purple", "dark")
+	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
+		name, img := NameSky(r, r.Image), r.Image
+		if rng.IntN(2) == 0 || name == "" {
+			name = pick(rng, skyNames...)
 			img = RepaintSky(r, SkyColours[name])
 		}
 		if rng.IntN(3) == 0 { // a patch of another colour does not change the sky's colour
 			other := name
 			for other == name {
-				other = pick(rng, "blue", "pink", "orange", "purple", "dark")
+				other = pick(rng, skyNames...)
 			}
 			img = PaintSkyPatch(rng, r, img, SkyColours[other])
 		}
@@ -107,7 +103,7 @@ func init() {
 		}
 		asked := name
 		for rng.IntN(2) == 0 && asked == name {
-			asked = pick(rng, "blue", "pink", "orange", "purple", "dark")
+			asked = pick(rng, skyNames...)
 		}
 		q := "Is the sky " + asked + "?"
 		if rng.IntN(2) == 0 {

@@ -23,17 +23,17 @@ var (
 // the sun is painted out (sometimes leaving a pale cloud): a teaching run's
 // adapter fooled an earlier rater by moving the sun out and a pale blob in.
 func init() {
-	register(family{name: "sunbox", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+	register(family{name: "sunbox", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		s := r.Truth.Sun
 		w, h := uniform(rng, 12, 30), uniform(rng, 10, 24)
 		var x0, y0 float64
 		var img *image.RGBA
-		if want == "no" && rng.IntN(4) == 0 { // the box where the sun was, the sun gone
+		if ask.answer == "no" && rng.IntN(4) == 0 { // the box where the sun was, the sun gone
 			if img = eraseSun(rng, r); img == nil {
 				return Item{}, false
 			}
 		}
-		if want == "yes" || img != nil {
+		if ask.answer == "yes" || img != nil {
 			x0, y0 = s.X-2-uniform(rng, 0, w-4), s.Y-2-uniform(rng, 0, h-4)
 		} else {
 			x0, y0 = uniform(rng, 0, world.Size-w), uniform(rng, 0, world.Size-h)
@@ -52,20 +52,20 @@ func init() {
 		if s.Kind == "moon" {
 			q = pick(rng, moonInBox...)
 		}
-		it := Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}
+		it := Item{Question: q, Answer: ask.answer, Drawing: d, Mode: visual.Solid}
 		if img != nil {
 			it.Image, it.Keeps, it.RenderOnly = img, []string{"time", "sky"}, true
 		}
 		return it, true
 	}})
-	register(family{name: "treeline", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
-		x, ok := TreeLine(rng, r, want == "yes")
+	register(family{name: "treeline", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
+		x, ok := TreeLine(rng, r, ask.answer == "yes")
 		if !ok {
 			return Item{}, false
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.VLine(d, visual.Red, x, 1)
-		return Item{Question: pick(rng, treeAtLine...), Answer: want, Drawing: d, Mode: visual.Solid}, true
+		return Item{Question: pick(rng, treeAtLine...), Answer: ask.answer, Drawing: d, Mode: visual.Solid}, true
 	}})
 }
 

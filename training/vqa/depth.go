@@ -19,7 +19,7 @@ var (
 // half the pairs are level (rows at most 1 apart), one point on a tree, house or
 // boat: there height tells nothing and the rater must see what stands there.
 func init() {
-	register(family{name: "depth", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+	register(family{name: "depth", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		pair := DepthPair
 		if rng.IntN(4) != 0 {
 			pair = LevelPair // or another scene, one with objects (most scenes fail, so ask often)
@@ -34,7 +34,7 @@ func init() {
 		if rng.IntN(2) == 0 {
 			q, closer = pick(rng, depthFarther...), !closer
 		}
-		if yesNo(closer) != want {
+		if yesNo(closer) != ask.answer {
 			pts[0], pts[1] = pts[1], pts[0]
 		}
 		d := visual.NewCanvas(world.Size)
@@ -45,7 +45,7 @@ func init() {
 			visual.Label(d, visual.Red, m.LX, m.LY, m.Label)
 			marks = append(marks, m)
 		}
-		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid, Marks: marks}, true
+		return Item{Question: q, Answer: ask.answer, Drawing: d, Mode: visual.Solid, Marks: marks}, true
 	}})
 }
 

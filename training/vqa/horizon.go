@@ -20,16 +20,16 @@ var (
 // means within 1.5 px; "off" at least 4.5 px away, so no example is a
 // judgement call.
 func init() {
-	register(family{name: "horizon", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+	register(family{name: "horizon", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		h := r.Truth.Horizon
 		relation := rng.IntN(3)
 		var offset float64 // line row minus horizon row
 		switch {
-		case relation == 0 && want == "yes":
+		case relation == 0 && ask.answer == "yes":
 			offset = uniform(rng, -1.5, 1.5)
 		case relation == 0:
 			offset = pick(rng, -1.0, 1.0) * uniform(rng, 4.5, 24)
-		case want == "yes": // horizon above (smaller row) or below the line
+		case ask.answer == "yes": // horizon above (smaller row) or below the line
 			offset = uniform(rng, 4.5, 24) * []float64{0, 1, -1}[relation]
 		default: // the other side or at the line
 			offset = pick(rng, uniform(rng, -1.5, 1.5), uniform(rng, 4.5, 24)*[]float64{0, -1, 1}[relation])
@@ -51,7 +51,7 @@ func init() {
 		case 2:
 			q = pick(rng, horizonBelow...)
 		}
-		return Item{Question: q, Answer: want, Drawing: d, Mode: pick(rng, visual.Solid, visual.Transparent), Image: img}, true
+		return Item{Question: q, Answer: ask.answer, Drawing: d, Mode: pick(rng, visual.Solid, visual.Transparent), Image: img}, true
 	}})
 }
 

@@ -22,20 +22,20 @@ const (
 // "As thick" means within 0.35 px; thicker or thinner by at least 0.9 px.
 // An image without outlines is neither as thick, thicker nor thinner.
 func init() {
-	register(family{name: "lineweight", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+	register(family{name: "lineweight", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		w := r.Truth.OutlineWidth
 		relation := rng.IntN(3)
 		var ref float64
 		switch {
-		case w == 0 && want == "yes":
+		case w == 0 && ask.answer == "yes":
 			return Item{}, false
 		case w == 0:
 			ref = uniform(rng, 1, 4.5)
-		case relation == 0 && want == "yes":
+		case relation == 0 && ask.answer == "yes":
 			ref = w + uniform(rng, -0.35, 0.35)
 		case relation == 0:
 			ref = w + pick(rng, -1.0, 1.0)*uniform(rng, 0.9, 2.5)
-		case want == "yes": // outlines thicker (1) or thinner (2) than ref
+		case ask.answer == "yes": // outlines thicker (1) or thinner (2) than ref
 			ref = w - []float64{0, 1, -1}[relation]*uniform(rng, 0.9, 2.5)
 		default:
 			ref = pick(rng, w+uniform(rng, -0.35, 0.35), w+[]float64{0, 1, -1}[relation]*uniform(rng, 0.9, 2.5))
@@ -52,6 +52,6 @@ func init() {
 		case 2:
 			q = pick(rng, weightThinner...)
 		}
-		return Item{Question: q, Answer: want, Drawing: d, Mode: visual.Solid}, true
+		return Item{Question: q, Answer: ask.answer, Drawing: d, Mode: visual.Solid}, true
 	}})
 }

@@ -19,10 +19,10 @@ const PaletteRows = 8
 // own main colours (slightly jittered) for yes, the main colours of a scene
 // of another time of day for no.
 func init() {
-	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
+	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		own := mainColours(r.Truth)
 		cols := own
-		if want == "no" {
+		if ask.answer == "no" {
 			p, _ := world.ParsePrompt(r.Truth.Prompt)
 			p.Time = world.Times[(indexOf(world.Times, p.Time)+1+rng.IntN(3))%4]
 			p.Kind = world.Kinds[rng.IntN(len(world.Kinds))]
@@ -44,7 +44,7 @@ func init() {
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.Swatches(d, swatches, world.Size-PaletteRows, world.Size)
-		return Item{Question: pick(rng, paletteQs...), Answer: want, Drawing: d, Mode: visual.Solid}, true
+		return Item{Question: pick(rng, paletteQs...), Answer: ask.answer, Drawing: d, Mode: visual.Solid}, true
 	}})
 }
 

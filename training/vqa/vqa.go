@@ -51,13 +51,23 @@ const YesNoSuffix = "Answer with Yes or No."
 var Answers = []string{"yes", "no", "blue", "orange", "pink", "purple", "dark",
 	"dawn", "noon", "sunset", "night", "left", "right"}
 
-// A family makes examples of one kind of question. want is the answer the
-// example should have ("yes" or "no" for yes/no families; ignored by open
-// ones); ok is false when the scene cannot give such an example.
+// A family makes examples of one kind of question: sample makes one for
+// a rendering and what to ask, or ok is false when the scene cannot give it.
 type family struct {
 	name   string
-	sample func(rng *rand.Rand, r world.Rendering, want string) (Item, bool)
+	sample func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool)
 	yesNo  bool
+	topics int // how many questions the family chooses among up front (0: it chooses per scene)
+}
+
+// A wish is what an example should be: its answer ("yes" or "no" for
+// yes/no families; ignored by open ones) and, for a family with topics,
+// which question it asks. Generate keeps the wish while it searches for a
+// scene, so a question whose yes is rare is still asked as often with yes
+// as with no.
+type wish struct {
+	answer string
+	topic  int
 }
 
 var families []family
@@ -80,7 +90,7 @@ func Sample(rng *rand.Rand, r world.Rendering, name string) (Item, bool) {
 	if !ok {
 		return Item{}, false
 	}
-	return f.make(rng, r, f.want(rng))
+	return f.make(rng, r, f.wish(rng))
 }
 
 // Generate makes an example of the named family, drawing new scenes until
@@ -91,9 +101,9 @@ func Generate(rng *rand.Rand, name string, scene func() world.Rendering) (Item, 
 	if !ok {
 		return Item{}, false
 	}
-	want := f.want(rng)
+	w := f.wish(rng)
 	for try := 0; try < 50; try++ {
-		if it, ok := f.make(rng, scene(), want); ok {
+		if it, ok := f.make(rng, scene(), w); ok {
 			return it, true
 		}
 	}
@@ -109,15 +119,19 @@ func lookup(name string) (family, bool) {
 	return family{}, false
 }
 
-func (f family) want(rng *rand.Rand) string {
+func (f family) wish(rng *rand.Rand) wish {
+	var w wish
 	if f.yesNo {
-		return []string{"yes", "no"}[rng.IntN(2)]
+		w.answer = []string{"yes", "no"}[rng.IntN(2)]
 	}
-	return ""
+	if f.topics > 0 {
+		w.topic = rng.IntN(f.topics)
+	}
+	return w
 }
 
-func (f family) make(rng *rand.Rand, r world.Rendering, want string) (Item, bool) {
-	it, ok := f.sample(rng, r, want)
+func (f family) make(rng *rand.Rand, r world.Rendering, w wish) (Item, bool) {
+	it, ok := f.sample(rng, r, w)
 	if !ok {
 		return Item{}, false
 	}

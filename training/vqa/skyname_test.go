@@ -1,0 +1,73 @@
+package vqa
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"dualprocess/training/judge"
+	"dualprocess/training/world"
+)
+
+func TestNameSkyGoesByColourNotTimeOfDay(t *testing.T) {
+	want := map[string]string{"noon": "blue", "night": "dark", "sunset": ""}
+	for tm, name := range want {
+		for seed := int64(0); seed < 6; seed++ {
+			r, err := world.RenderPrompt("hills at "+tm+" with trees", seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := NameSky(r, r.Image); got != name {
+				t.Errorf("%s sky (seed %d) named %q, want %q", tm, seed, got, name)
+			}
+			for _, n := range skyNames {
+				if got := NameSky(r, RepaintSky(r, SkyColours[n])); got != n {
+					t.Errorf("%s scene repainted %s named %q", tm, n, got)
+				}
+			}
+		}
+	}
+}
+
+// The rater's orange is the sky judge's: a sky the rater learns to call
+// orange passes the judge's orange, and the world's sunset sky, which an
+// earlier rater called orange, does not.
+func TestOrangeSkyAgreesWithTheSkyJudge(t *testing.T) {
+	orange := judge.Target{Kind: "sky", Colors: []string{"#f09040"}}
+	for seed := int64(0); seed < 4; seed++ {
+		r, _ := world.RenderPrompt("lake at noon", seed)
+		if res, _ := judge.Check(RepaintSky(r, SkyColours["orange"]), orange); !res.Verdict.Pass {
+			t.Errorf("seed %d: the rater's orange sky fails the judge: %+v", seed, res.Verdict)
+		}
+		s, _ := world.RenderPrompt("lake at sunset", seed)
+		if res, _ := judge.Check(s.Image, orange); res.Verdict.Pass {
+			t.Errorf("seed %d: the world's sunset sky passes the orange judge; NameSky must agree", seed)
+		}
+	}
+}
+
+func TestEveryPresenceQuestionIsBalanced(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	scenes := make([]world.Rendering, 120) // a pool, as the rater's training uses
+	for i := range scenes {
+		scenes[i] = randomRendering(rng)
+	}
+	yes, all := map[string]int{}, map[string]int{}
+	for i := 0; i < 3000; i++ {
+		it, ok := Generate(rng, "presence", func() world.Rendering { return scenes[rng.IntN(len(scenes))] })
+		if !ok {
+			t.Fatal("no presence example in 50 scenes")
+		}
+		q := strings.TrimSuffix(strings.TrimSuffix(it.Question, YesNoSuffix), " ")
+		all[q]++
+		if it.Answer == "yes" {
+			yes[q]++
+		}
+	}
+	for _, a := range attributeQuestions {
+		q := a.texts[0]
+		if share := float64(yes[q]) / float64(all[q]); all[q] < 60 || share < 0.35 || share > 0.65 {
+			t.Errorf("%q: asked %d times, yes %.0f%% (want every question asked and about half yes)", q, all[q], 100*share)
+		}
+	}
+}
