@@ -63,14 +63,19 @@ type RaterConfig struct {
 	// predicted from the stem as logits over the 16x16 cells (trained
 	// against the true marks); the head's features and coordinates are
 	// pooled under each map's softmax, so a question about A reads A.
-	MarkPools int     `json:"mark_pools,omitempty"`
+	MarkPools int `json:"mark_pools,omitempty"`
+	// SceneRead: the scene attributes the stem learns to tell (AuxScene)
+	// are features of the classifier too, so a question about an object
+	// reads a detector trained on every image rather than waiting to grow
+	// one from its own examples ("Is there a house?" stayed at chance).
+	SceneRead bool    `json:"scene_read,omitempty"`
 	AttendDim int     `json:"attend_dim,omitempty"`
 	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
 func DefaultRaterConfig() RaterConfig {
-	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, Slope: 0.1}
+	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, SceneRead: true, Slope: 0.1}
 }
 
 // Validate checks that all sizes are usable.
@@ -82,6 +87,8 @@ func (c RaterConfig) Validate() error {
 		return fmt.Errorf("rater config %+v: sizes must be positive", c)
 	case c.Groups < 0 || c.Groups > 0 && c.Width%c.Groups != 0:
 		return fmt.Errorf("rater config: %d channels do not split into %d groups", c.Width, c.Groups)
+	case c.SceneRead && c.AuxScene == 0:
+		return fmt.Errorf("rater config: scene read needs the scene attributes (aux_scene)")
 	case c.Slope <= 0 || c.Slope >= 1:
 		return fmt.Errorf("rater config: leaky ReLU slope %v outside (0, 1)", c.Slope)
 	}
@@ -126,6 +133,9 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 		dense("fc", 2*c.Head, c.FC, he(2*c.Head)),          // max and mean of each head channel
 		dense("fc.question", c.Hidden, c.FC, he(c.Hidden)), // the classifier hears the question too
 	)
+	if c.SceneRead { // starts at zero: weights grown without it answer as before
+		ls = append(ls, dense("fc.scene", c.AuxScene, c.FC, 0))
+	}
 	for _, r := range Regions { // and sees what is at the drawing, beside it and inside it
 		ls = append(ls, dense("fc."+r, c.Head, c.FC, he(c.Head)))
 		if c.RegionAux && c.Aux > 0 {

@@ -135,7 +135,7 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 // auxiliary adds the training-only auxiliary outputs, their targets and
 // the sum of their mean squared errors.
 func (b *raterBuilder) auxiliary(net *RaterNet) {
-	c, n := b.r.Config, b.opt.Batch
+	c := b.r.Config
 	add := func(loss *G.Node) { // into the sum of the auxiliary losses
 		if net.AuxLoss == nil {
 			net.AuxLoss = loss
@@ -169,8 +169,7 @@ func (b *raterBuilder) auxiliary(net *RaterNet) {
 		add(b.check(G.Neg(b.check(G.Mean(b.check(AnswerLogProb(logits, t)))))))
 	}
 	if c.AuxScene > 0 {
-		pooled := b.reshape(b.check(GlobalPool(b.stem)), n, 2*c.Width, 1, 1)
-		net.AuxScene = b.reshape(b.layer("aux.scene", pooled), n, c.AuxScene)
+		net.AuxScene = b.sceneAttributes()
 		net.AuxSceneTarget = target("aux_scene_target", net.AuxScene)
 		add(mse(net.AuxScene, net.AuxSceneTarget))
 	}
@@ -210,6 +209,9 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		pooled := b.check(MaskPool(h, net.Regions[i]))
 		b.regionPools = append(b.regionPools, pooled)
 		f = b.check(G.Add(f, b.layer("fc."+r, pooled)))
+	}
+	if c.SceneRead { // what the stem tells of the whole scene (AuxScene)
+		f = b.check(G.Add(f, b.layer("fc.scene", b.reshape(b.sceneAttributes(), n, c.AuxScene, 1, 1))))
 	}
 	var hc *G.Node // the head's features and coordinates, read by the mark pools and the attention
 	if c.MarkPools > 0 || c.Attend > 0 {
@@ -254,6 +256,18 @@ type raterBuilder struct {
 	markLogits []*G.Node
 	// the head's features pooled in each of the Regions, for RegionAux
 	regionPools []*G.Node
+	scene       *G.Node // sceneAttributes, once built
+}
+
+// sceneAttributes is the stem's estimate of the AuxScene attributes,
+// (Batch, AuxScene), built once.
+func (b *raterBuilder) sceneAttributes() *G.Node {
+	if b.scene == nil {
+		c, n := b.r.Config, b.opt.Batch
+		pooled := b.reshape(b.check(GlobalPool(b.stem)), n, 2*c.Width, 1, 1)
+		b.scene = b.reshape(b.layer("aux.scene", pooled), n, c.AuxScene)
+	}
+	return b.scene
 }
 
 func (b *raterBuilder) check(n *G.Node, err error) *G.Node {

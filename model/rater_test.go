@@ -224,3 +224,49 @@ func TestRaterOpsGrad(t *testing.T) {
 		return AnswerLogProb(in[0], G.NodeFromAny(in[0].Graph(), target))
 	})
 }
+
+// A rater grown with SceneRead from weights without it answers as before
+// (fc.scene starts at zero), and once fc.scene has weights the stem's
+// scene attributes move its answers.
+func TestSceneReadStartsSilentAndIsWiredIn(t *testing.T) {
+	cfg := tinyRaterConfig()
+	old := mustRater(t, cfg, 5)
+	cfg.SceneRead = true
+	grown := mustRater(t, cfg, 6)
+	for name, p := range old.Params {
+		grown.Params[name] = p
+	}
+	imgs, qs, as := randomImages(2, 7), testRaterQuestions[:2], []string{"yes", "noon"}
+	ask := func(r *Rater) [][]float64 {
+		p, err := runRater(t, r, imgs, make([]*visual.Overlay, 2), qs, as).Probs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	maxDiff := func(a, b [][]float64) float64 {
+		var d float64
+		for i := range a {
+			for k := range a[i] {
+				d = max(d, math.Abs(a[i][k]-b[i][k]))
+			}
+		}
+		return d
+	}
+	before := ask(old)
+	if d := maxDiff(before, ask(grown)); d > 1e-6 {
+		t.Fatalf("a fresh fc.scene changed the answers by %v", d)
+	}
+	w := grown.Params["fc.scene.weight"].Data().([]float32)
+	rng := rand.New(rand.NewPCG(8, 9))
+	for i := range w {
+		w[i] = float32(rng.NormFloat64())
+	}
+	if d := maxDiff(before, ask(grown)); d < 1e-4 {
+		t.Fatalf("fc.scene with weights changed the answers by only %v: not wired in", d)
+	}
+	cfg.AuxScene = 0
+	if _, err := NewRater(cfg, testRaterWords, testRaterAnswers, 1); err == nil {
+		t.Error("scene read without scene attributes was accepted")
+	}
+}
