@@ -76,9 +76,84 @@ func SamplerPainter(s *model.Sampler) Painter {
 // render's truth to be used as the sample's truth.
 const MaxGeneratedError = 0.05
 
+// The generator's sun must be where the render's is for the render's
+// truth to hold (answers about a box round the sun have margins of 2-3 px):
+// a sample may move it at most MaxSunShift pixels, and must keep at least
+// MinSunKept of the disc's contrast with the sky around it.
+const (
+	MaxSunShift = 1.5
+	MinSunKept  = 0.5
+)
+
+// SunMatch measures how well img keeps the render's sun or moon: the shift
+// (up to 4 px each way) that best aligns the render's pixels within 2 px of
+// the disc with img's, and the share of the disc's contrast that alignment
+// explains (1 - its error / the error of a sunless patch). Both images are
+// blurred first (sigma 1.5 px), so a faithful but blurred disc matches
+// unshifted and in full. Without a sun it returns 0, 1.
+func SunMatch(img *image.RGBA, r world.Rendering) (shift, kept float64) {
+	sun := r.Truth.Sun
+	if sun == nil {
+		return 0, 1
+	}
+	a, b := imaging.Blur(img, 1.5), imaging.Blur(r.Image, 1.5)
+	var patch, ring []image.Point
+	for y := 0; y < world.Size; y++ {
+		for x := 0; x < world.Size; x++ {
+			switch d := math.Hypot(float64(x)+0.5-sun.X, float64(y)+0.5-sun.Y); {
+			case d <= sun.Radius+2:
+				patch = append(patch, image.Point{x, y})
+			case d <= sun.Radius+4:
+				ring = append(ring, image.Point{x, y})
+			}
+		}
+	}
+	var sky [3]float64 // the mean colour round the disc: what a sample without it would show
+	for _, p := range ring {
+		i := b.PixOffset(p.X, p.Y)
+		for c := range sky {
+			sky[c] += float64(b.Pix[i+c]) / float64(len(ring))
+		}
+	}
+	var none float64
+	for _, p := range patch {
+		i := b.PixOffset(p.X, p.Y)
+		for c := range sky {
+			none += math.Abs(float64(b.Pix[i+c])-sky[c]) / float64(len(patch))
+		}
+	}
+	best := math.Inf(1)
+	for dy := -4; dy <= 4; dy++ {
+		for dx := -4; dx <= 4; dx++ {
+			var sum float64
+			var n int
+			for _, p := range patch {
+				q := p.Add(image.Point{dx, dy})
+				if !q.In(a.Rect) {
+					continue
+				}
+				i, j := a.PixOffset(q.X, q.Y), b.PixOffset(p.X, p.Y)
+				for c := 0; c < 3; c++ {
+					sum += math.Abs(float64(a.Pix[i+c]) - float64(b.Pix[j+c]))
+				}
+				n++
+			}
+			if n < len(patch)/2 {
+				continue
+			}
+			e, d := sum/float64(n), math.Hypot(float64(dx), float64(dy))
+			if e < best-1e-9 || math.Abs(e-best) <= 1e-9 && d < shift {
+				best, shift = e, d
+			}
+		}
+	}
+	return shift, 1 - best/math.Max(none, 1e-9)
+}
+
 // NewScene renders a random scene (held out or for training). With a
 // painter it replaces the image by the generator's sample; ok is false when
-// that sample strays too far from the render to share its truth.
+// that sample strays too far from the render to share its truth: overall
+// (MaxGeneratedError) or at the sun (SunMatch).
 func NewScene(rng *rand.Rand, heldOut bool, paint Painter) (s Scene, ok bool, err error) {
 	seed := rng.Int64() &^ heldOutBit
 	if heldOut {
@@ -93,11 +168,16 @@ func NewScene(rng *rand.Rand, heldOut bool, paint Painter) (s Scene, ok bool, er
 	if err != nil {
 		return s, false, fmt.Errorf("generator sample: %w", err)
 	}
-	if MeanAbsDiff(img, s.Image) > MaxGeneratedError {
+	if MeanAbsDiff(img, s.Image) > MaxGeneratedError || !sunKept(img, s.Rendering) {
 		return s, false, nil
 	}
 	s.Image, s.Generated = img, true
 	return s, true, nil
+}
+
+func sunKept(img *image.RGBA, r world.Rendering) bool {
+	shift, kept := SunMatch(img, r)
+	return shift <= MaxSunShift && kept >= MinSunKept
 }
 
 // MeanAbsDiff is the mean absolute RGB difference of two same-size images, 0..1.

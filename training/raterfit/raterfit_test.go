@@ -3,6 +3,7 @@ package raterfit
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"math"
 	"math/rand/v2"
@@ -424,5 +425,72 @@ func TestSunDecoysOnlyOnRenders(t *testing.T) {
 		if c.want && decoys == 0 || !c.want && (decoys > 0 || generated == 0) {
 			t.Errorf("painter %v: %d decoys in 300 examples (%d on generated scenes)", c.paint != nil, decoys, generated)
 		}
+	}
+}
+
+// A generator sample that puts the sun elsewhere does not take the
+// render's truth, even when the rest of the image is faithful.
+func TestGeneratorSamplesWithTheSunElsewhereAreRejected(t *testing.T) {
+	var by float64 // how far the "generator" moves the sun down
+	moved := func(p world.Prompt, z []float64) (*image.RGBA, error) {
+		r := world.Render(world.Sample(p, z))
+		if r.Truth.Sun == nil {
+			return r.Image, nil
+		}
+		s := r.Truth.Sun
+		side := int(s.Radius) + 4 // the sky beside the disc, on the side with room
+		if s.X+float64(side) >= world.Size {
+			side = -side
+		}
+		out := image.NewRGBA(r.Image.Rect)
+		copy(out.Pix, r.Image.Pix)
+		for y := 0; y < world.Size; y++ {
+			for x := 0; x < world.Size; x++ {
+				d := math.Hypot(float64(x)+0.5-s.X, float64(y)+0.5-s.Y)
+				if d <= s.Radius+1 { // the disc painted out with the sky beside it...
+					out.Set(x, y, r.Image.At(x+side, y))
+				}
+				if math.Hypot(float64(x)+0.5-s.X, float64(y)+0.5-s.Y-by) <= s.Radius { // ...and drawn lower
+					out.Set(x, y, r.Image.At(int(s.X), int(s.Y)))
+				}
+			}
+		}
+		if MeanAbsDiff(out, r.Image) > MaxGeneratedError {
+			return nil, fmt.Errorf("the moved sun changed the image by %.3f overall: the test needs it local", MeanAbsDiff(out, r.Image))
+		}
+		return out, nil
+	}
+	faithful := func(p world.Prompt, z []float64) (*image.RGBA, error) {
+		return world.Render(world.Sample(p, z)).Image, nil
+	}
+	for _, by = range []float64{3, 8} { // within the shifts SunMatch tries, and beyond them
+		rejectsMovedSuns(t, faithful, moved, by)
+	}
+}
+
+func rejectsMovedSuns(t *testing.T, faithful, moved Painter, by float64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(31, 5))
+	var kept, sunny int
+	for i := 0; i < 60; i++ {
+		seed := rng.Uint64()
+		s, ok, err := NewScene(rand.New(rand.NewPCG(seed, 1)), true, faithful)
+		if err != nil || !ok {
+			t.Fatalf("a faithful sample was rejected: %v", err)
+		}
+		if s.Truth.Sun == nil || world.MustParsePrompt(s.Truth.Prompt).Time != "noon" {
+			continue
+		}
+		sunny++
+		_, ok, err = NewScene(rand.New(rand.NewPCG(seed, 1)), true, moved)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			kept++
+		}
+	}
+	if sunny == 0 || kept > 0 {
+		t.Errorf("%d of %d noon samples with the sun %v px off were kept", kept, sunny, by)
 	}
 }
