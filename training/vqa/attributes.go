@@ -82,16 +82,16 @@ func init() {
 	// Sky questions half the time repaint the sky in another colour, so the
 	// rater must look at the sky rather than guess from the time of day
 	// (always when the sky's own colour has no name: NameSky), and
-	// a third of the time add a soft patch of yet another colour over at
-	// most a quarter of the sky, so it must look at all of the sky: a patch
-	// is what a teaching run's adapter finds first.
+	// half the time add a soft patch of yet another colour over less than
+	// half of the sky (PaintSkyPatch), so it must look at all of the sky: a
+	// patch is what a teaching run's adapter finds first.
 	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
 		name, img := NameSky(r, r.Image), r.Image
 		if rng.IntN(2) == 0 || name == "" {
 			name = pick(rng, skyNames...)
 			img = RepaintSky(r, SkyColours[name])
 		}
-		if rng.IntN(3) == 0 { // a patch of another colour does not change the sky's colour
+		if rng.IntN(2) == 0 { // a patch of another colour does not change the sky's colour
 			other := name
 			for other == name {
 				other = pick(rng, skyNames...)
@@ -137,14 +137,24 @@ func RepaintSky(r world.Rendering, grad [2][3]float64) *image.RGBA {
 
 // SkyPatchShare is the largest share of the sky's pixels a PaintSkyPatch
 // patch turns more than halfway to its colour: short of half, so the sky's
-// colour is still the colour of most of it.
-const SkyPatchShare = 0.4
+// colour is still the colour of most of it (the sky judge takes the median).
+const SkyPatchShare = 0.44
 
-// PaintSkyPatch returns img with a soft round patch of the gradient's
-// colours blended over part of the rendering's plain sky: it turns at most
-// SkyPatchShare of the sky's pixels more than halfway, so most of the sky keeps
-// its colour however large the patch looks (a teaching run's adapter
-// painted a third of the sky to fool an earlier rater).
+// Patch shapes: a round patch, a vertical or a horizontal band, a corner.
+// Teaching runs' adapters painted each of these into a sky to fool earlier
+// raters (a third of the sky; a band down its right side).
+const (
+	roundPatch = iota
+	verticalBand
+	horizontalBand
+	cornerPatch
+	patchShapes
+)
+
+// PaintSkyPatch returns img with a soft patch of the gradient's colours
+// blended over part of the rendering's plain sky, of a random shape: it
+// turns at most SkyPatchShare of the sky's pixels more than halfway, so
+// most of the sky keeps its colour however large the patch looks.
 func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]float64) *image.RGBA {
 	var sky []int
 	for k, s := range r.Sky {
@@ -159,15 +169,30 @@ func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][
 	}
 	c := sky[rng.IntN(len(sky))]
 	cx, cy := float64(c%world.Size)+0.5, float64(c/world.Size)+0.5
-	weight := func(k int, radius float64) float64 {
-		d := math.Hypot(float64(k%world.Size)+0.5-cx, float64(k/world.Size)+0.5-cy)
-		return math.Sqrt(math.Max(0, 1-d/radius))
+	shape := rng.IntN(patchShapes)
+	if shape == cornerPatch { // from the corner of the sky nearest the chosen point
+		cx, cy = math.Round(cx/world.Size)*world.Size, 0
 	}
-	radius := uniform(rng, 6, 28)
-	for ; radius > 2; radius *= 0.9 {
+	// weight is how far pixel k turns to the patch's colour (0..1), for a
+	// patch of the given size in pixels
+	weight := func(k int, size float64) float64 {
+		x, y := float64(k%world.Size)+0.5, float64(k/world.Size)+0.5
+		var d float64
+		switch shape {
+		case roundPatch, cornerPatch:
+			d = math.Hypot(x-cx, y-cy)
+		case verticalBand:
+			d = math.Abs(x - cx)
+		case horizontalBand:
+			d = math.Abs(y - cy)
+		}
+		return math.Sqrt(math.Max(0, 1-d/size))
+	}
+	size := uniform(rng, 6, 40)
+	for ; size > 2; size *= 0.9 {
 		var most int
 		for _, k := range sky {
-			if weight(k, radius) > 0.5 {
+			if weight(k, size) > 0.5 {
 				most++
 			}
 		}
@@ -177,7 +202,7 @@ func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][
 	}
 	h := math.Max(r.Truth.Horizon, 1)
 	for _, k := range sky {
-		w := weight(k, radius)
+		w := weight(k, size)
 		if w == 0 {
 			continue
 		}
