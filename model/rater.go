@@ -68,14 +68,19 @@ type RaterConfig struct {
 	// are features of the classifier too, so a question about an object
 	// reads a detector trained on every image rather than waiting to grow
 	// one from its own examples ("Is there a house?" stayed at chance).
-	SceneRead bool    `json:"scene_read,omitempty"`
-	AttendDim int     `json:"attend_dim,omitempty"`
-	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
+	SceneRead bool `json:"scene_read,omitempty"`
+	// ReadoutSkip: a linear path beside the readout's activation, so a
+	// question whose readout units all went negative (leaky, near zero:
+	// its answers no longer depended on the image, as "Is there a house?"
+	// did) still gets its full gradient and can recover.
+	ReadoutSkip bool    `json:"readout_skip,omitempty"`
+	AttendDim   int     `json:"attend_dim,omitempty"`
+	Slope       float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
 func DefaultRaterConfig() RaterConfig {
-	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, SceneRead: true, Slope: 0.1}
+	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, SceneRead: true, ReadoutSkip: true, Slope: 0.1}
 }
 
 // Validate checks that all sizes are usable.
@@ -87,6 +92,8 @@ func (c RaterConfig) Validate() error {
 		return fmt.Errorf("rater config %+v: sizes must be positive", c)
 	case c.Groups < 0 || c.Groups > 0 && c.Width%c.Groups != 0:
 		return fmt.Errorf("rater config: %d channels do not split into %d groups", c.Width, c.Groups)
+	case c.ReadoutSkip && c.Readout == 0:
+		return fmt.Errorf("rater config: readout skip needs a readout")
 	case c.SceneRead && c.AuxScene == 0:
 		return fmt.Errorf("rater config: scene read needs the scene attributes (aux_scene)")
 	case c.Slope <= 0 || c.Slope >= 1:
@@ -162,9 +169,11 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	if c.Readout == 0 {
 		return append(ls, dense("answers", c.FC, answers, 1/math.Sqrt(float64(c.FC))))
 	}
-	return append(ls,
-		dense("readout", c.Hidden, c.Readout, he(c.Hidden)),
-		dense("answers", c.FC*c.Readout, answers, 1/math.Sqrt(float64(c.FC*c.Readout))))
+	ls = append(ls, dense("readout", c.Hidden, c.Readout, he(c.Hidden)))
+	if c.ReadoutSkip { // starts at zero, like fc.scene
+		ls = append(ls, dense("readout.skip", c.Hidden, c.Readout, 0))
+	}
+	return append(ls, dense("answers", c.FC*c.Readout, answers, 1/math.Sqrt(float64(c.FC*c.Readout))))
 }
 
 // Rater is the VLM: its config, question vocabulary, answer vocabulary and

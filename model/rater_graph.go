@@ -240,7 +240,11 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 	}
 	f = b.act(b.check(G.Add(f, b.layer("fc.question", q))))
 	if c.Readout > 0 {
-		f = b.check(Outer(f, b.act(b.layer("readout", q))))
+		read := b.act(b.layer("readout", q))
+		if c.ReadoutSkip {
+			read = b.check(G.Add(read, b.layer("readout.skip", q)))
+		}
+		f = b.check(Outer(f, read))
 	}
 	return b.reshape(b.layer("answers", f), nq, len(b.r.Answers))
 }

@@ -225,14 +225,30 @@ func TestRaterOpsGrad(t *testing.T) {
 	})
 }
 
-// A rater grown with SceneRead from weights without it answers as before
-// (fc.scene starts at zero), and once fc.scene has weights the stem's
-// scene attributes move its answers.
-func TestSceneReadStartsSilentAndIsWiredIn(t *testing.T) {
+// A rater grown with SceneRead or ReadoutSkip from weights without them
+// answers as before (fc.scene and readout.skip start at zero), and once
+// the new layer has weights its answers move.
+func TestGrownPathsStartSilentAndAreWiredIn(t *testing.T) {
+	for _, layer := range []string{"fc.scene", "readout.skip"} {
+		cfg := tinyRaterConfig()
+		old := mustRater(t, cfg, 5)
+		cfg.SceneRead, cfg.ReadoutSkip = layer == "fc.scene", layer == "readout.skip"
+		growsSilently(t, old, mustRater(t, cfg, 6), layer)
+	}
 	cfg := tinyRaterConfig()
-	old := mustRater(t, cfg, 5)
-	cfg.SceneRead = true
-	grown := mustRater(t, cfg, 6)
+	cfg.SceneRead, cfg.AuxScene = true, 0
+	if _, err := NewRater(cfg, testRaterWords, testRaterAnswers, 1); err == nil {
+		t.Error("scene read without scene attributes was accepted")
+	}
+	cfg = tinyRaterConfig()
+	cfg.ReadoutSkip, cfg.Readout = true, 0
+	if _, err := NewRater(cfg, testRaterWords, testRaterAnswers, 1); err == nil {
+		t.Error("readout skip without a readout was accepted")
+	}
+}
+
+func growsSilently(t *testing.T, old, grown *Rater, layer string) {
+	t.Helper()
 	for name, p := range old.Params {
 		grown.Params[name] = p
 	}
@@ -255,18 +271,14 @@ func TestSceneReadStartsSilentAndIsWiredIn(t *testing.T) {
 	}
 	before := ask(old)
 	if d := maxDiff(before, ask(grown)); d > 1e-6 {
-		t.Fatalf("a fresh fc.scene changed the answers by %v", d)
+		t.Fatalf("a fresh %s changed the answers by %v", layer, d)
 	}
-	w := grown.Params["fc.scene.weight"].Data().([]float32)
+	w := grown.Params[layer+".weight"].Data().([]float32)
 	rng := rand.New(rand.NewPCG(8, 9))
 	for i := range w {
 		w[i] = float32(rng.NormFloat64())
 	}
 	if d := maxDiff(before, ask(grown)); d < 1e-4 {
-		t.Fatalf("fc.scene with weights changed the answers by only %v: not wired in", d)
-	}
-	cfg.AuxScene = 0
-	if _, err := NewRater(cfg, testRaterWords, testRaterAnswers, 1); err == nil {
-		t.Error("scene read without scene attributes was accepted")
+		t.Fatalf("%s with weights changed the answers by only %v: not wired in", layer, d)
 	}
 }
