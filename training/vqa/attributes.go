@@ -84,18 +84,29 @@ func init() {
 	// (always when the sky's own colour has no name: NameSky), and
 	// half the time add a soft patch of yet another colour over less than
 	// half of the sky (PaintSkyPatch), so it must look at all of the sky: a
-	// patch is what a teaching run's adapter finds first.
+	// patch is what a teaching run's adapter finds first. One in six mottles
+	// the sky half in another colour (MottleSky) and asks whether it is
+	// either: no, as the sky judge's median says (an adapter streaked a
+	// blue sky with red to get "orange").
 	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
 		name, img := NameSky(r, r.Image), r.Image
 		if rng.IntN(2) == 0 || name == "" {
 			name = pick(rng, skyNames...)
 			img = RepaintSky(r, SkyColours[name])
 		}
-		if rng.IntN(2) == 0 { // a patch of another colour does not change the sky's colour
-			other := name
-			for other == name {
-				other = pick(rng, skyNames...)
+		other := name
+		for other == name {
+			other = pick(rng, skyNames...)
+		}
+		if rng.IntN(6) == 0 { // half one colour, half another: neither is the sky's colour
+			img = MottleSky(rng, r, img, SkyColours[other])
+			q := "Is the sky " + pick(rng, name, other) + "?"
+			if rng.IntN(2) == 0 {
+				q += " " + YesNoSuffix
 			}
+			return Item{Question: q, Answer: "no", Image: img}, true
+		}
+		if rng.IntN(2) == 0 { // a patch of another colour does not change the sky's colour
 			img = PaintSkyPatch(rng, r, img, SkyColours[other])
 		}
 		if rng.IntN(2) == 0 {
@@ -206,6 +217,55 @@ func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][
 		if w == 0 {
 			continue
 		}
+		t := math.Min(1, (float64(k/world.Size)+0.5)/h)
+		o := out.PixOffset(k%world.Size, k/world.Size)
+		for ch := 0; ch < 3; ch++ {
+			v := math.Max(0, math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t)) * 255
+			out.Pix[o+ch] = uint8(math.Round(float64(out.Pix[o+ch])*(1-w) + v*w))
+		}
+	}
+	return out
+}
+
+// MottleSky returns img with half of the rendering's plain sky turned to
+// the gradient's colours in smooth blobs and streaks (a random field on a
+// grid of 3 to 9 cells across, interpolated and cut at its median with
+// soft edges), so the sky is neither its own colour nor the other.
+func MottleSky(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]float64) *image.RGBA {
+	var field [10][10]float64
+	g := float64(3 + rng.IntN(7)) // cells across: coarse blobs to fine streaks
+	for j := range field {
+		for i := range field[j] {
+			field[j][i] = rng.Float64()
+		}
+	}
+	sx, sy := 1+rng.Float64()*3, 1+rng.Float64()*3 // stretch: blobs or streaks
+	value := func(k int) float64 {
+		x := math.Min(float64(k%world.Size)/world.Size*g/sx*2, 8.999)
+		y := math.Min(float64(k/world.Size)/world.Size*g/sy*2, 8.999)
+		i, j := int(x), int(y)
+		fx, fy := x-float64(i), y-float64(j)
+		return (field[j][i]*(1-fx)+field[j][i+1]*fx)*(1-fy) + (field[j+1][i]*(1-fx)+field[j+1][i+1]*fx)*fy
+	}
+	var sky []int
+	var vals []float64
+	for k, s := range r.Sky {
+		if s {
+			sky = append(sky, k)
+			vals = append(vals, value(k))
+		}
+	}
+	out := image.NewRGBA(img.Rect)
+	copy(out.Pix, img.Pix)
+	if len(sky) == 0 {
+		return out
+	}
+	sorted := slices.Clone(vals)
+	slices.Sort(sorted)
+	mid := sorted[len(sorted)/2]
+	h := math.Max(r.Truth.Horizon, 1)
+	for n, k := range sky {
+		w := math.Max(0, math.Min(1, (vals[n]-mid)/0.1+0.5))
 		t := math.Min(1, (float64(k/world.Size)+0.5)/h)
 		o := out.PixOffset(k%world.Size, k/world.Size)
 		for ch := 0; ch < 3; ch++ {

@@ -1,6 +1,7 @@
 package vqa
 
 import (
+	"image/color"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -71,3 +72,35 @@ func TestEveryPresenceQuestionIsBalanced(t *testing.T) {
 		}
 	}
 }
+
+func TestMottleSkyTurnsHalfOfTheSkyAndNothingElse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for i := 0; i < 20; i++ {
+		r := randomRendering(rng)
+		img := MottleSky(rng, r, r.Image, SkyColours["orange"])
+		orange := RepaintSky(r, SkyColours["orange"])
+		var sky, turned int
+		for k, s := range r.Sky {
+			x, y := k%world.Size, k/world.Size
+			a, b, o := r.Image.RGBAAt(x, y), img.RGBAAt(x, y), orange.RGBAAt(x, y)
+			dist := func(p, q color.RGBA) int {
+				return abs(int(p.R)-int(q.R)) + abs(int(p.G)-int(q.G)) + abs(int(p.B)-int(q.B))
+			}
+			if !s {
+				if a != b {
+					t.Fatalf("scene %d: pixel %d,%d is not sky but changed", i, x, y)
+				}
+				continue
+			}
+			sky++
+			if dist(b, o) < dist(b, a) {
+				turned++
+			}
+		}
+		if share := float64(turned) / float64(max(sky, 1)); sky > 100 && (share < 0.4 || share > 0.6) {
+			t.Errorf("scene %d: %.0f%% of %d sky pixels turned, want about half", i, 100*share, sky)
+		}
+	}
+}
+
+func abs(x int) int { return max(x, -x) }
