@@ -87,7 +87,10 @@ func init() {
 	// patch is what a teaching run's adapter finds first. One in six mottles
 	// the sky half in another colour (MottleSky) and asks whether it is
 	// either: no, as the sky judge's median says (an adapter streaked a
-	// blue sky with red to get "orange").
+	// blue sky with red to get "orange"), and one in six paints it a colour
+	// none of the names fits (unnamedSky) and asks whether it is the
+	// nearest one: no (an adapter turned a blue sky grey-brown, and a rater
+	// that had only five names for skies called that orange).
 	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
 		name, img := NameSky(r, r.Image), r.Image
 		if rng.IntN(2) == 0 || name == "" {
@@ -97,6 +100,12 @@ func init() {
 		other := name
 		for other == name {
 			other = pick(rng, skyNames...)
+		}
+		if rng.IntN(6) == 0 { // a colour without a name: is it the nearest named one? no
+			if img, near, ok := unnamedSky(rng, r); ok {
+				q := "Is the sky " + pick(rng, near, pick(rng, skyNames...)) + "?"
+				return Item{Question: q, Answer: "no", Image: img}, true
+			}
 		}
 		if rng.IntN(6) == 0 { // half one colour, half another: neither is the sky's colour
 			img = MottleSky(rng, r, img, SkyColours[other])
@@ -112,9 +121,9 @@ func init() {
 		if rng.IntN(2) == 0 {
 			return Item{Question: pick(rng, skyColourQs...), Answer: name, Image: img}, true
 		}
-		asked := name
-		for rng.IntN(2) == 0 && asked == name {
-			asked = pick(rng, skyNames...)
+		asked := name // mostly the sky's own colour: the decoys above all say no
+		if rng.IntN(4) == 0 {
+			asked = other
 		}
 		q := "Is the sky " + asked + "?"
 		if rng.IntN(2) == 0 {
@@ -274,4 +283,22 @@ func MottleSky(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]fl
 		}
 	}
 	return out
+}
+
+// unnamedSky repaints the sky in a random gradient farther than
+// SkyNameTolerance + 5 from every named sky colour and returns it with the
+// nearest name; ok is false when ten tries found none.
+func unnamedSky(rng *rand.Rand, r world.Rendering) (*image.RGBA, string, bool) {
+	for try := 0; try < 10; try++ {
+		var g [2][3]float64
+		for c := 0; c < 3; c++ {
+			g[0][c] = rng.Float64()
+			g[1][c] = math.Max(0, math.Min(1, g[0][c]+uniform(rng, -0.2, 0.3)))
+		}
+		img := RepaintSky(r, g)
+		if near, d := nearestSkyName(r, img); d > SkyNameTolerance+5 && !math.IsInf(d, 1) {
+			return img, near, true
+		}
+	}
+	return nil, "", false
 }

@@ -22,6 +22,16 @@ const SkyNameTolerance = 25.0
 // the world's sunset sky is mauve, neither the orange nor the pink a user
 // means, and a generator's sky can stray from its render's.
 func NameSky(r world.Rendering, img *image.RGBA) string {
+	name, d := nearestSkyName(r, img)
+	if d > SkyNameTolerance {
+		return ""
+	}
+	return name
+}
+
+// nearestSkyName is the SkyColours name nearest to img's plain sky and its
+// distance ("", +Inf without a sky).
+func nearestSkyName(r world.Rendering, img *image.RGBA) (string, float64) {
 	var sky []int
 	for k, s := range r.Sky {
 		if s {
@@ -29,14 +39,14 @@ func NameSky(r world.Rendering, img *image.RGBA) string {
 		}
 	}
 	if len(sky) < 8 {
-		return ""
+		return "", math.Inf(1)
 	}
 	own := medianLab(len(sky), func(i int) color.RGBA {
 		o := img.PixOffset(sky[i]%world.Size, sky[i]/world.Size)
 		return color.RGBA{img.Pix[o], img.Pix[o+1], img.Pix[o+2], 255}
 	})
 	h := math.Max(r.Truth.Horizon, 1)
-	best, bestD := "", SkyNameTolerance
+	best, bestD := "", math.Inf(1)
 	for _, name := range skyNames {
 		g := SkyColours[name]
 		d := world.DeltaE(own, medianLab(len(sky), func(i int) color.RGBA {
@@ -47,11 +57,11 @@ func NameSky(r world.Rendering, img *image.RGBA) string {
 			}
 			return color.RGBA{c[0], c[1], c[2], 255}
 		}))
-		if d <= bestD {
+		if d < bestD {
 			best, bestD = name, d
 		}
 	}
-	return best
+	return best, bestD
 }
 
 // skyNames are the SkyColours names in a fixed order.
