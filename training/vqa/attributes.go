@@ -93,6 +93,10 @@ func init() {
 	// that had only five names for skies called that orange).
 	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
 		name, img := NameSky(r, r.Image), r.Image
+		if near, _ := nearestSkyName(r, img); name == "" && near != "" && rng.IntN(3) == 0 {
+			// the scene's own sky has no name (the world's mauve sunset): not the nearest one either
+			return Item{Question: "Is the sky " + near + "?", Answer: "no", Image: img}, true
+		}
 		if rng.IntN(2) == 0 || name == "" {
 			name = pick(rng, skyNames...)
 			img = RepaintSky(r, SkyColours[name])

@@ -104,3 +104,29 @@ func TestMottleSkyTurnsHalfOfTheSkyAndNothingElse(t *testing.T) {
 }
 
 func abs(x int) int { return max(x, -x) }
+
+// The world's sunset sky has no name, and the rater is asked about it as it
+// is: is it the nearest named colour? no.
+func TestUnnamedNaturalSkiesAreAskedAbout(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	r, err := world.RenderPrompt("hills at sunset", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked int
+	for i := 0; i < 60; i++ {
+		it, ok := Sample(rng, r, "sky")
+		if !ok {
+			t.Fatal("no sky example")
+		}
+		if it.Image == r.Image || it.Image == nil {
+			asked++
+			if !strings.HasPrefix(it.Question, "Is the sky ") || it.Answer != "no" {
+				t.Errorf("about the sunset sky as it is: %q -> %q", it.Question, it.Answer)
+			}
+		}
+	}
+	if asked < 10 {
+		t.Errorf("the sunset sky as it is was asked about %d times in 60", asked)
+	}
+}
