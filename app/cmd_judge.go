@@ -14,9 +14,9 @@ import (
 func init() {
 	register(command{
 		name: "judge",
-		summary: "Measure an image with an independent judge (image analysis; the tree judge is a small " +
-			"trained network) and, with --target, say whether it meets the target.",
-		args:  "--kind horizon|palette|lineweight|sun|sky|tree --image FILE [--target T] [--tolerance X] [--json]",
+		summary: "Measure an image with an independent judge (image analysis; the tree and depth judges are " +
+			"small trained networks) and, with --target, say whether it meets the target.",
+		args:  "--kind horizon|palette|lineweight|sun|sky|tree|depth --image FILE [--target T] [--tolerance X] [--json]",
 		setup: setupJudge,
 	})
 }
@@ -27,7 +27,8 @@ func setupJudge(fs *flag.FlagSet) func(env, []string) error {
 	target := fs.String("target", "", "horizon: row as a fraction of the height (0.7); lineweight: outline width "+
 		"in px at 64 px (0 = none); palette: colours #rrggbb,#rrggbb,... (required); sun: centre x,y or box "+
 		"x0,y0,x1,y1 as fractions; sky: colour(s) #rrggbb the sky should have; tree: the column x as a fraction of "+
-		"the width where a tree should stand (required)")
+		"the width where a tree should stand (required); depth: points A and B as xA,yA,xB,yB fractions, A "+
+		"the one that should be closer (required)")
 	tol := fs.Float64("tolerance", 0, "largest error that passes (0 = the judge's default)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	return func(e env, args []string) error {
@@ -41,7 +42,7 @@ func setupJudge(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return usagef("%w", err)
 		}
-		if t != nil && t.Kind == "tree" {
+		if t != nil && (t.Kind == "tree" || t.Kind == "depth") {
 			if err := loadJudgeNets(); err != nil {
 				return err
 			}
@@ -86,6 +87,9 @@ func parseTarget(kind, s string, tol float64) (*judge.Target, error) {
 		if kind == "tree" {
 			return nil, fmt.Errorf("the tree judge needs --target x, the line's column as a fraction of the width")
 		}
+		if kind == "depth" {
+			return nil, fmt.Errorf("the depth judge needs --target xA,yA,xB,yB, the points as fractions (A should be closer)")
+		}
 		return nil, nil
 	}
 	var nums []float64
@@ -116,6 +120,11 @@ func parseTarget(kind, s string, tol float64) (*judge.Target, error) {
 			return nil, fmt.Errorf("--target for tree is one column fraction, e.g. 0.36")
 		}
 		t.X = &nums[0]
+	case "depth":
+		if len(nums) != 4 {
+			return nil, fmt.Errorf("--target for depth is xA,yA,xB,yB as fractions, e.g. 0.3,0.8,0.7,0.6")
+		}
+		t.Points = [][2]float64{{nums[0], nums[1]}, {nums[2], nums[3]}}
 	case "sun":
 		switch len(nums) {
 		case 2:
@@ -145,6 +154,8 @@ func describe(r judge.Result) string {
 		fmt.Fprintf(&b, "sky: median colour %s\n", r.Sky)
 	case r.Kind == "tree":
 		fmt.Fprintf(&b, "tree: cover %.2f at the line (share of its most covered 4x4 cells)\n", r.TreeCover)
+	case r.Kind == "depth" && len(r.Depths) == 2:
+		fmt.Fprintf(&b, "depth: log-depth %.3f at A, %.3f at B\n", r.Depths[0], r.Depths[1])
 	case r.Kind == "palette":
 		fmt.Fprintf(&b, "palette: mean distance %.1f delta E; coverage", r.Palette.MeanDeltaE)
 		for _, c := range r.Palette.Coverage {

@@ -77,6 +77,26 @@ func TestJudgeTreeAtALine(t *testing.T) {
 	}
 }
 
+// The depth judge orders two points: near ground low in the image before
+// far ground just under the horizon, and not the other way round.
+func TestJudgeDepthOfTwoPoints(t *testing.T) {
+	path, truth := rendered(t, "hills at noon", 2)
+	near, far := 0.95, truth.HorizonFrac+0.05
+	target := func(ya, yb float64) string {
+		return strconv.FormatFloat(0.5, 'f', 3, 64) + "," + strconv.FormatFloat(ya, 'f', 3, 64) + "," +
+			strconv.FormatFloat(0.5, 'f', 3, 64) + "," + strconv.FormatFloat(yb, 'f', 3, 64)
+	}
+	code, out, stderr := run(t, "judge", "--kind", "depth", "--image", path, "--target", target(near, far))
+	if code != 0 || !strings.Contains(out, "PASS") || !strings.Contains(out, "depth: log-depth") {
+		t.Fatalf("A near, B far: exit %d, %q %s", code, out, stderr)
+	}
+	code, out, _ = run(t, "judge", "--kind", "depth", "--image", path, "--target", target(far, near), "--json")
+	var res judge.Result
+	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || res.Verdict == nil || res.Verdict.Pass || len(res.Depths) != 2 {
+		t.Fatalf("A far, B near: exit %d, %q", code, out)
+	}
+}
+
 func TestJudgeBadInput(t *testing.T) {
 	path, _ := rendered(t, "hills", 1)
 	bad := filepath.Join(t.TempDir(), "bad.png")
@@ -98,6 +118,8 @@ func TestJudgeBadInput(t *testing.T) {
 		{[]string{"--kind", "tree", "--image", path, "--target", "1.5"}, exitUsage, "x between 0 and 1"},
 		{[]string{"--kind", "tree", "--image", path, "--target", "0.2,0.3"}, exitUsage, "one column fraction"},
 		{[]string{"--kind", "tree", "--image", path, "--target", "0.2", "--tolerance", "2"}, exitUsage, "at most 1"},
+		{[]string{"--kind", "depth", "--image", path}, exitUsage, "the depth judge needs --target xA,yA,xB,yB"},
+		{[]string{"--kind", "depth", "--image", path, "--target", "0.2,0.3"}, exitUsage, "xA,yA,xB,yB as fractions"},
 		{[]string{"--kind", "sun", "--image", filepath.Join(t.TempDir(), "missing.png")}, exitFailure, "no such file"},
 		{[]string{"--kind", "sun", "--image", bad}, exitFailure, "not a PNG, JPEG or GIF"},
 	} {
