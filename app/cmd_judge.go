@@ -168,7 +168,7 @@ func describe(r judge.Result) string {
 		if v.Pass {
 			verdict = "PASS"
 		}
-		if v.Error < 0 {
+		if v.Error < 0 && r.Kind != "depth" { // a depth error is signed: A's log-depth minus B's
 			fmt.Fprintf(&b, "%s: target %s: nothing measured\n", verdict, v.Target)
 		} else {
 			fmt.Fprintf(&b, "%s: target %s, error %.2f %s (tolerance %.2f)\n", verdict, v.Target, v.Error, v.Units, v.Tolerance)

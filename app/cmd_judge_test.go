@@ -87,7 +87,8 @@ func TestJudgeDepthOfTwoPoints(t *testing.T) {
 			strconv.FormatFloat(0.5, 'f', 3, 64) + "," + strconv.FormatFloat(yb, 'f', 3, 64)
 	}
 	code, out, stderr := run(t, "judge", "--kind", "depth", "--image", path, "--target", target(near, far))
-	if code != 0 || !strings.Contains(out, "PASS") || !strings.Contains(out, "depth: log-depth") {
+	if code != 0 || !strings.Contains(out, "PASS: target A [0.5 0.95] closer") || !strings.Contains(out, "log-depth of A minus B") ||
+		!strings.Contains(out, "depth: log-depth") {
 		t.Fatalf("A near, B far: exit %d, %q %s", code, out, stderr)
 	}
 	code, out, _ = run(t, "judge", "--kind", "depth", "--image", path, "--target", target(far, near), "--json")

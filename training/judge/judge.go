@@ -272,7 +272,7 @@ func checkDepth(img image.Image, t Target) (Result, error) {
 		return Result{}, fmt.Errorf("depth judge: %w", err)
 	}
 	v := &Verdict{Target: fmt.Sprintf("A %v closer than B %v", t.Points[0], t.Points[1]),
-		Error: d[0] - d[1], Tolerance: -t.Tolerance, Units: "log-depth of A minus B"}
+		Error: d[0] - d[1], Tolerance: 0 - t.Tolerance, Units: "log-depth of A minus B"} // 0 - x: no -0 when x is 0
 	v.Pass = v.Error < v.Tolerance
 	return Result{Kind: "depth", Found: true, Depths: d, Verdict: v}, nil
 }
