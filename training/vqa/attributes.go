@@ -142,21 +142,42 @@ func init() {
 func RepaintSky(r world.Rendering, grad [2][3]float64) *image.RGBA {
 	img := image.NewRGBA(r.Image.Rect)
 	copy(img.Pix, r.Image.Pix)
-	h := r.Truth.Horizon
-	for y := 0; y < world.Size; y++ {
-		t := math.Min(1, (float64(y)+0.5)/h)
-		for x := 0; x < world.Size; x++ {
-			if !r.Sky[y*world.Size+x] {
-				continue
-			}
-			k := img.PixOffset(x, y)
-			for c := 0; c < 3; c++ {
-				v := grad[0][c] + (grad[1][c]-grad[0][c])*t
-				img.Pix[k+c] = uint8(math.Round(math.Max(0, math.Min(1, v)) * 255))
-			}
-		}
+	for _, k := range skyPixels(r) {
+		blendSky(img, r, grad, k, 1)
 	}
 	return img
+}
+
+// skyPixels lists the indices (y*Size + x) of the rendering's plain-sky pixels.
+func skyPixels(r world.Rendering) []int {
+	var sky []int
+	for k, s := range r.Sky {
+		if s {
+			sky = append(sky, k)
+		}
+	}
+	return sky
+}
+
+// gradientAt is grad's colour (0..255 per channel) at pixel k's row: the
+// gradient runs from its top colour at the top to its bottom colour at the
+// horizon.
+func gradientAt(r world.Rendering, grad [2][3]float64, k int) [3]float64 {
+	t := math.Min(1, (float64(k/world.Size)+0.5)/math.Max(r.Truth.Horizon, 1))
+	var c [3]float64
+	for ch := range c {
+		c[ch] = math.Max(0, math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t)) * 255
+	}
+	return c
+}
+
+// blendSky turns pixel k of img a share w (0..1) of the way to grad's colour.
+func blendSky(img *image.RGBA, r world.Rendering, grad [2][3]float64, k int, w float64) {
+	v := gradientAt(r, grad, k)
+	o := img.PixOffset(k%world.Size, k/world.Size)
+	for ch := 0; ch < 3; ch++ {
+		img.Pix[o+ch] = uint8(math.Round(float64(img.Pix[o+ch])*(1-w) + v[ch]*w))
+	}
 }
 
 // SkyPatchShare is the largest share of the sky's pixels a PaintSkyPatch
@@ -180,12 +201,7 @@ const (
 // turns at most SkyPatchShare of the sky's pixels more than halfway, so
 // most of the sky keeps its colour however large the patch looks.
 func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]float64) *image.RGBA {
-	var sky []int
-	for k, s := range r.Sky {
-		if s {
-			sky = append(sky, k)
-		}
-	}
+	sky := skyPixels(r)
 	out := image.NewRGBA(img.Rect)
 	copy(out.Pix, img.Pix)
 	if len(sky) == 0 {
@@ -224,17 +240,9 @@ func PaintSkyPatch(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][
 			break
 		}
 	}
-	h := math.Max(r.Truth.Horizon, 1)
 	for _, k := range sky {
-		w := weight(k, size)
-		if w == 0 {
-			continue
-		}
-		t := math.Min(1, (float64(k/world.Size)+0.5)/h)
-		o := out.PixOffset(k%world.Size, k/world.Size)
-		for ch := 0; ch < 3; ch++ {
-			v := math.Max(0, math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t)) * 255
-			out.Pix[o+ch] = uint8(math.Round(float64(out.Pix[o+ch])*(1-w) + v*w))
+		if w := weight(k, size); w > 0 {
+			blendSky(out, r, grad, k, w)
 		}
 	}
 	return out
@@ -260,13 +268,10 @@ func MottleSky(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]fl
 		fx, fy := x-float64(i), y-float64(j)
 		return (field[j][i]*(1-fx)+field[j][i+1]*fx)*(1-fy) + (field[j+1][i]*(1-fx)+field[j+1][i+1]*fx)*fy
 	}
-	var sky []int
-	var vals []float64
-	for k, s := range r.Sky {
-		if s {
-			sky = append(sky, k)
-			vals = append(vals, value(k))
-		}
+	sky := skyPixels(r)
+	vals := make([]float64, len(sky))
+	for n, k := range sky {
+		vals[n] = value(k)
 	}
 	out := image.NewRGBA(img.Rect)
 	copy(out.Pix, img.Pix)
@@ -276,15 +281,8 @@ func MottleSky(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]fl
 	sorted := slices.Clone(vals)
 	slices.Sort(sorted)
 	mid := sorted[len(sorted)/2]
-	h := math.Max(r.Truth.Horizon, 1)
 	for n, k := range sky {
-		w := math.Max(0, math.Min(1, (vals[n]-mid)/0.1+0.5))
-		t := math.Min(1, (float64(k/world.Size)+0.5)/h)
-		o := out.PixOffset(k%world.Size, k/world.Size)
-		for ch := 0; ch < 3; ch++ {
-			v := math.Max(0, math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t)) * 255
-			out.Pix[o+ch] = uint8(math.Round(float64(out.Pix[o+ch])*(1-w) + v*w))
-		}
+		blendSky(out, r, grad, k, math.Max(0, math.Min(1, (vals[n]-mid)/0.1+0.5)))
 	}
 	return out
 }

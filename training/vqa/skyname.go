@@ -32,12 +32,7 @@ func NameSky(r world.Rendering, img *image.RGBA) string {
 // nearestSkyName is the SkyColours name nearest to img's plain sky and its
 // distance ("", +Inf without a sky).
 func nearestSkyName(r world.Rendering, img *image.RGBA) (string, float64) {
-	var sky []int
-	for k, s := range r.Sky {
-		if s {
-			sky = append(sky, k)
-		}
-	}
+	sky := skyPixels(r)
 	if len(sky) < 8 {
 		return "", math.Inf(1)
 	}
@@ -45,17 +40,11 @@ func nearestSkyName(r world.Rendering, img *image.RGBA) (string, float64) {
 		o := img.PixOffset(sky[i]%world.Size, sky[i]/world.Size)
 		return color.RGBA{img.Pix[o], img.Pix[o+1], img.Pix[o+2], 255}
 	})
-	h := math.Max(r.Truth.Horizon, 1)
 	best, bestD := "", math.Inf(1)
 	for _, name := range skyNames {
-		g := SkyColours[name]
 		d := world.DeltaE(own, medianLab(len(sky), func(i int) color.RGBA {
-			t := math.Min(1, (float64(sky[i]/world.Size)+0.5)/h)
-			var c [3]uint8
-			for ch := range c {
-				c[ch] = uint8(math.Round(math.Max(0, math.Min(1, g[0][ch]+(g[1][ch]-g[0][ch])*t)) * 255))
-			}
-			return color.RGBA{c[0], c[1], c[2], 255}
+			c := gradientAt(r, SkyColours[name], sky[i])
+			return color.RGBA{uint8(math.Round(c[0])), uint8(math.Round(c[1])), uint8(math.Round(c[2])), 255}
 		}))
 		if d < bestD {
 			best, bestD = name, d
