@@ -73,14 +73,21 @@ type RaterConfig struct {
 	// question whose readout units all went negative (leaky, near zero:
 	// its answers no longer depended on the image, as "Is there a house?"
 	// did) still gets its full gradient and can recover.
-	ReadoutSkip bool    `json:"readout_skip,omitempty"`
+	ReadoutSkip bool `json:"readout_skip,omitempty"`
+	// SceneAnswer: the answers also read the scene attributes directly,
+	// by a bilinear form in (attributes, question encoding), so "Is there a
+	// house?" can look up the stem's house detector. The other paths read
+	// the attributes only through the question's readout vector; where
+	// that had collapsed, no gradient reached them and the answer stayed
+	// at its prior (p(yes) 0.31-0.36 on every image).
+	SceneAnswer bool    `json:"scene_answer,omitempty"`
 	AttendDim   int     `json:"attend_dim,omitempty"`
 	Slope       float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
 func DefaultRaterConfig() RaterConfig {
-	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, SceneRead: true, ReadoutSkip: true, Slope: 0.1}
+	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Slope: 0.1}
 }
 
 // Validate checks that all sizes are usable.
@@ -94,8 +101,8 @@ func (c RaterConfig) Validate() error {
 		return fmt.Errorf("rater config: %d channels do not split into %d groups", c.Width, c.Groups)
 	case c.ReadoutSkip && c.Readout == 0:
 		return fmt.Errorf("rater config: readout skip needs a readout")
-	case c.SceneRead && c.AuxScene == 0:
-		return fmt.Errorf("rater config: scene read needs the scene attributes (aux_scene)")
+	case (c.SceneRead || c.SceneAnswer) && c.AuxScene == 0:
+		return fmt.Errorf("rater config: scene read and scene answer need the scene attributes (aux_scene)")
 	case c.Slope <= 0 || c.Slope >= 1:
 		return fmt.Errorf("rater config: leaky ReLU slope %v outside (0, 1)", c.Slope)
 	}
@@ -173,7 +180,11 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	if c.ReadoutSkip { // starts at zero, like fc.scene
 		ls = append(ls, dense("readout.skip", c.Hidden, c.Readout, 0))
 	}
-	return append(ls, dense("answers", c.FC*c.Readout, answers, 1/math.Sqrt(float64(c.FC*c.Readout))))
+	ls = append(ls, dense("answers", c.FC*c.Readout, answers, 1/math.Sqrt(float64(c.FC*c.Readout))))
+	if c.SceneAnswer { // starts at zero, like fc.scene
+		ls = append(ls, dense("answers.scene", c.AuxScene*c.Hidden, answers, 0))
+	}
+	return ls
 }
 
 // Rater is the VLM: its config, question vocabulary, answer vocabulary and

@@ -53,7 +53,7 @@ type RaterNet struct {
 	Loss   *G.Node // output scalar: mean of -LogP, the cross-entropy
 	// Training only (RaterOptions.Train and Config.Aux > 0): the stem's
 	// predicted maps (Batch, Aux, 16, 16) and scene attributes (Batch,
-	// AuxScene), their targets (inputs) and the sum of their mean squared errors.
+	// AuxScene, 1, 1), their targets (inputs) and the sum of their mean squared errors.
 	Aux, AuxTarget, AuxScene, AuxSceneTarget, AuxLoss *G.Node
 	// Training only, with MarkPools: where each labelled point truly is,
 	// (Batch, 256) each, a distribution over the 16x16 cells (all zero for
@@ -211,7 +211,7 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		f = b.check(G.Add(f, b.layer("fc."+r, pooled)))
 	}
 	if c.SceneRead { // what the stem tells of the whole scene (AuxScene)
-		f = b.check(G.Add(f, b.layer("fc.scene", b.reshape(b.sceneAttributes(), n, c.AuxScene, 1, 1))))
+		f = b.check(G.Add(f, b.layer("fc.scene", b.sceneAttributes())))
 	}
 	var hc *G.Node // the head's features and coordinates, read by the mark pools and the attention
 	if c.MarkPools > 0 || c.Attend > 0 {
@@ -246,7 +246,15 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		}
 		f = b.check(Outer(f, read))
 	}
-	return b.reshape(b.layer("answers", f), nq, len(b.r.Answers))
+	logits := b.layer("answers", f)
+	if c.SceneAnswer { // the scene attributes, read by the question
+		s := b.sceneAttributes()
+		if b.opt.Questions > 1 {
+			s = b.check(RepeatRows(s, b.opt.Questions))
+		}
+		logits = b.check(G.Add(logits, b.layer("answers.scene", b.check(Outer(s, q)))))
+	}
+	return b.reshape(logits, nq, len(b.r.Answers))
 }
 
 type raterBuilder struct {
@@ -264,12 +272,16 @@ type raterBuilder struct {
 }
 
 // sceneAttributes is the stem's estimate of the AuxScene attributes,
-// (Batch, AuxScene), built once.
+// (Batch, AuxScene, 1, 1), built once. It is the layer's own output, not a
+// reshaped view: the tape machine ran the auxiliary loss's subtraction in
+// place on such a view, and the classifier's fc.scene then read the
+// error instead of the attributes in the backward pass (its weight
+// gradient failed the float64 check).
 func (b *raterBuilder) sceneAttributes() *G.Node {
 	if b.scene == nil {
 		c, n := b.r.Config, b.opt.Batch
 		pooled := b.reshape(b.check(GlobalPool(b.stem)), n, 2*c.Width, 1, 1)
-		b.scene = b.reshape(b.layer("aux.scene", pooled), n, c.AuxScene)
+		b.scene = b.layer("aux.scene", pooled)
 	}
 	return b.scene
 }
@@ -351,7 +363,7 @@ func toFloat64(t *tensor.Dense, i int) float64 {
 	return 0
 }
 
-// SetAuxSceneTargets binds the scene attributes' targets, (Batch, AuxScene).
+// SetAuxSceneTargets binds the scene attributes' targets, (Batch, AuxScene, 1, 1).
 func (net *RaterNet) SetAuxSceneTargets(t *tensor.Dense) error {
 	if net.AuxSceneTarget == nil {
 		return fmt.Errorf("rater aux targets: the net has no auxiliary outputs")

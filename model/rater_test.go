@@ -225,20 +225,22 @@ func TestRaterOpsGrad(t *testing.T) {
 	})
 }
 
-// A rater grown with SceneRead or ReadoutSkip from weights without them
-// answers as before (fc.scene and readout.skip start at zero), and once
-// the new layer has weights its answers move.
+// A rater grown with SceneRead, ReadoutSkip or SceneAnswer from weights
+// without them answers as before (fc.scene, readout.skip and answers.scene
+// start at zero), and once the new layer has weights its answers move.
 func TestGrownPathsStartSilentAndAreWiredIn(t *testing.T) {
-	for _, layer := range []string{"fc.scene", "readout.skip"} {
+	for _, layer := range []string{"fc.scene", "readout.skip", "answers.scene"} {
 		cfg := tinyRaterConfig()
 		old := mustRater(t, cfg, 5)
-		cfg.SceneRead, cfg.ReadoutSkip = layer == "fc.scene", layer == "readout.skip"
+		cfg.SceneRead, cfg.ReadoutSkip, cfg.SceneAnswer = layer == "fc.scene", layer == "readout.skip", layer == "answers.scene"
 		growsSilently(t, old, mustRater(t, cfg, 6), layer)
 	}
 	cfg := tinyRaterConfig()
-	cfg.SceneRead, cfg.AuxScene = true, 0
-	if _, err := NewRater(cfg, testRaterWords, testRaterAnswers, 1); err == nil {
-		t.Error("scene read without scene attributes was accepted")
+	for _, answer := range []bool{false, true} {
+		cfg.SceneRead, cfg.SceneAnswer, cfg.AuxScene = !answer, answer, 0
+		if _, err := NewRater(cfg, testRaterWords, testRaterAnswers, 1); err == nil {
+			t.Errorf("scene read (%v) or scene answer (%v) without scene attributes was accepted", !answer, answer)
+		}
 	}
 	cfg = tinyRaterConfig()
 	cfg.ReadoutSkip, cfg.Readout = true, 0
