@@ -206,3 +206,28 @@ func decodePNG(t *testing.T, path string) image.Image {
 	}
 	return img
 }
+
+func TestGUIWithoutADisplaySaysSoInsteadOfPanicking(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	for _, c := range []struct {
+		goos string
+		vars map[string]string
+		ok   bool
+	}{
+		{"linux", nil, false},
+		{"linux", map[string]string{"DISPLAY": ":99"}, true},
+		{"linux", map[string]string{"WAYLAND_DISPLAY": "wayland-0"}, true},
+		{"freebsd", nil, false},
+		{"darwin", nil, true},
+		{"windows", nil, true},
+	} {
+		if err := needDisplay(c.goos, env(c.vars)); (err == nil) != c.ok {
+			t.Errorf("%s %v: %v", c.goos, c.vars, err)
+		}
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	if code, _, stderr := run(t, "gui"); code == 0 || !strings.Contains(stderr, "no display") {
+		t.Errorf("gui without a display: exit %d, stderr %q", code, stderr)
+	}
+}

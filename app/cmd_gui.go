@@ -1,7 +1,10 @@
 package app
 
 import (
+	"errors"
 	"flag"
+	"os"
+	"runtime"
 
 	"dualprocess/ui"
 )
@@ -18,9 +21,30 @@ func init() {
 				if err := noArgs(args); err != nil {
 					return err
 				}
+				if err := needDisplay(runtime.GOOS, os.Getenv); err != nil {
+					return err
+				}
 				ui.Run(e.ctx, newGUIBackend(*genPath, *raterPath))
 				return nil
 			}
 		},
 	})
+}
+
+// errNoDisplay is the message for a window with nowhere to open (GLFW
+// would panic).
+var errNoDisplay = errors.New("no display to open the window on: DISPLAY and WAYLAND_DISPLAY are unset " +
+	"(run it in a desktop session, or under xvfb-run); the headless commands are listed by 'dualprocess help'")
+
+// needDisplay says whether a window can open: on Linux and the BSDs it
+// needs an X11 or Wayland display; macOS and Windows always have one.
+func needDisplay(goos string, getenv func(string) string) error {
+	switch goos {
+	case "darwin", "windows", "ios", "android", "js":
+		return nil
+	}
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return errNoDisplay
+	}
+	return nil
 }

@@ -360,6 +360,14 @@ func TestFamiliesRestrictTheImagesOwnQuestions(t *testing.T) {
 			t.Errorf("%s: weight %v", f, w)
 		}
 	}
+	cfg.Families, cfg.Questions = []string{"presence", "depth"}, 2 // listed: drawn even with further questions
+	run = &Run{Config: cfg}
+	for i, w := range run.familyWeights() {
+		f := vqa.Families()[i]
+		if on := f == "presence" || f == "depth"; on != (w > 0) {
+			t.Errorf("%s with 2 questions per image: weight %v", f, w)
+		}
+	}
 	cfg.Families = []string{"depth", "nonsense"}
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "nonsense") {
 		t.Errorf("unknown family: %v", err)

@@ -35,7 +35,10 @@ type Run struct {
 // further questions cover (all but sky, whose own examples repaint the
 // sky) are not drawn at all: every image then carries a drawing, and the
 // families that compare an image with a drawing, which learn slowest, get
-// the examples.
+// the examples. A stage that lists its Families draws exactly those,
+// text-only ones included: its presence questions are then balanced per
+// question (the further questions take the answer the scene gives, so
+// "Are there mountains?" is mostly no there).
 func (run *Run) familyWeights() []float64 {
 	n := len(vqa.Families())
 	if len(run.Errors) != n {
@@ -51,8 +54,9 @@ func (run *Run) familyWeights() []float64 {
 	w := make([]float64, n)
 	for i, e := range run.Errors {
 		w[i] = (1-run.Config.Focus)/float64(n) + run.Config.Focus*e/max(sum, 1e-9)
-		if f := vqa.Families()[i]; run.Config.Questions > 1 && f != "sky" && slices.Contains(textFamilies, f) ||
-			len(run.Config.Families) > 0 && !slices.Contains(run.Config.Families, f) {
+		f := vqa.Families()[i]
+		if listed := run.Config.Families; len(listed) > 0 && !slices.Contains(listed, f) ||
+			len(listed) == 0 && run.Config.Questions > 1 && f != "sky" && slices.Contains(textFamilies, f) {
 			w[i] = 0
 		}
 	}
