@@ -39,8 +39,11 @@ func init() {
 			return Item{}, false
 		}
 		var img *image.RGBA
-		if offset*offset >= 4.5*4.5 && rng.IntN(4) == 0 {
+		switch k := rng.IntN(4); {
+		case offset*offset >= 4.5*4.5 && k == 0:
 			img = decoyStroke(rng, r, y)
+		case offset >= 4.5 && k == 1:
+			img = decoyHaze(rng, r, y)
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.HLine(d, visual.Red, y, pick(rng, 1.0, 1.5, 2.0))
@@ -73,6 +76,46 @@ func decoyStroke(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
 	for py := max(0, int(math.Floor(yc-half+0.5))); py < min(world.Size, int(math.Floor(yc+half+0.5))); py++ {
 		for px := max(0, int(x0)); px < min(world.Size, int(x0+w)); px++ {
 			img.SetRGBA(px, py, col)
+		}
+	}
+	return img
+}
+
+// MaxHaze is the most a decoyHaze band turns towards the sky's colour:
+// short of the share at which the judge's horizon (the topmost boundary
+// that scores 0.3 of the best) would move down to the band's lower edge.
+const MaxHaze = 0.6
+
+// decoyHaze blends the ground between the horizon and a red line below it
+// part of the way (0.25 to MaxHaze, streaked by row) towards the colour of
+// the sky just above the horizon. The horizon stays where it was, a step
+// from sky to hazy ground; the haze ends at the line. Teaching runs asked
+// to lower the horizon to a line fooled a rater this way rather than
+// painting sky down to it.
+func decoyHaze(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
+	img := image.NewRGBA(r.Image.Rect)
+	copy(img.Pix, r.Image.Pix)
+	h := int(math.Ceil(r.Truth.Horizon))
+	var sky [3]float64 // mean colour of the two rows above the horizon
+	n := 0
+	for py := max(0, h-3); py < h-1; py++ {
+		for px := 0; px < world.Size; px++ {
+			c := r.Image.RGBAAt(px, py)
+			sky[0], sky[1], sky[2] = sky[0]+float64(c.R), sky[1]+float64(c.G), sky[2]+float64(c.B)
+			n++
+		}
+	}
+	if n == 0 {
+		return img
+	}
+	share := uniform(rng, 0.25, MaxHaze)
+	for py := h + 1; py < min(world.Size, int(math.Round(y))); py++ {
+		w := math.Min(MaxHaze, share*uniform(rng, 0.8, 1.2)) // streaks
+		for px := 0; px < world.Size; px++ {
+			o := img.PixOffset(px, py)
+			for ch := 0; ch < 3; ch++ {
+				img.Pix[o+ch] = uint8(math.Round(float64(img.Pix[o+ch])*(1-w) + sky[ch]/float64(n)*w))
+			}
 		}
 	}
 	return img

@@ -66,7 +66,7 @@ func redMean(it Item, axis int) float64 {
 
 func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	decoys := 0
+	decoys, hazes := 0, 0
 	for i := 0; i < 300; i++ {
 		r := randomRendering(rng)
 		it, ok := Sample(rng, r, "horizon")
@@ -90,7 +90,16 @@ func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 		if it.Image == nil {
 			continue
 		}
-		decoys++ // a stroke near the line, off the horizon
+		decoys++
+		if it.Image.RGBAAt(0, int(r.Truth.Horizon)+2) != r.Image.RGBAAt(0, int(r.Truth.Horizon)+2) && d > 4 {
+			hazes++ // haze between the horizon and the line below it: the judge's horizon stays
+			res, err := judge.Measure(it.Image, "horizon")
+			if err != nil || math.Abs(res.Horizon*world.Size-r.Truth.Horizon) > judge.HorizonTolerance {
+				t.Errorf("haze down to row %.1f moved the judge's horizon from %.1f to %.1f (%v)", line, r.Truth.Horizon, res.Horizon*world.Size, err)
+			}
+			continue
+		}
+		// a stroke near the line, off the horizon
 		for k := 0; k < world.Size*world.Size; k++ {
 			x, y := k%world.Size, k/world.Size
 			if it.Image.RGBAAt(x, y) != r.Image.RGBAAt(x, y) && (math.Abs(float64(y)+0.5-line) > 2.6 || math.Abs(float64(y)+0.5-r.Truth.Horizon) < 1.5) {
@@ -98,8 +107,8 @@ func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 			}
 		}
 	}
-	if decoys == 0 {
-		t.Error("no horizon example had a decoy stroke")
+	if decoys == 0 || hazes == 0 {
+		t.Errorf("%d horizon examples had a decoy, %d of them haze; want both", decoys, hazes)
 	}
 }
 
