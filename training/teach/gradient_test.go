@@ -1,0 +1,110 @@
+package teach
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"dualprocess/model"
+	"dualprocess/training/vqa"
+)
+
+// TestTeachingGradientMatchesFiniteDifferences checks the whole teaching
+// loss (the rater's cross-entropy through the overlay and the generated
+// image, plus the preservation term, with the noise the rater sees) against
+// central finite differences in the adapter's weights, in a float64 build
+// of a tiny generator and a tiny rater with every path of the shipped one.
+// The rater's own float64 check once missed a gradient that an in-place
+// subtraction on a shared value corrupted; this one covers the graph that
+// teaching really builds, where the image feeds both the rater and the
+// preservation term.
+func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
+	gen, err := model.NewGenerator(model.Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2},
+		Slope: 0.2, Upsample: "nearest", RGBKernel: 3}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcfg := model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem: [2]int{2, 3}, Width: 4, Blocks: 1, Groups: 2,
+		Head: 4, FC: 4, Grid: 8, Readout: 3, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 1, AttendDim: 2,
+		MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Slope: 0.1}
+	r, err := model.NewRater(rcfg, vqa.Words(), vqa.Answers, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = r.Float64()
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, p := range r.Params { // the layers grown at zero carry signal too
+		for i, v := range p.Data().([]float64) {
+			if v == 0 {
+				p.Data().([]float64)[i] = 0.3 * rng.NormFloat64()
+			}
+		}
+	}
+	task := mustTask(t, `{"name": "grad", "prompts": ["desert at sunset", "lake at noon with trees"],
+		"questions": [{"question": "Is the horizon at the red line?", "answer": "yes"},
+		              {"question": "Is there a house?", "answer": "no"}],
+		"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.6}]},
+		"judge": {"kind": "horizon", "row": 0.6},
+		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "preserve": 2}}`)
+	s, err := newSession(task, gen.Float64(), NewFrozenRater(r), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []map[string]*tensor.Dense{s.adapter.A, s.adapter.B} { // B starts at zero
+		for _, w := range m {
+			for i := range w.Data().([]float64) {
+				w.Data().([]float64)[i] = 0.3 * rng.NormFloat64()
+			}
+		}
+	}
+	prompts, zs := s.batch(0)
+	if err := s.net.SetInputs(prompts, zs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.drawNoise(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.drawBase(prompts, zs); err != nil {
+		t.Fatal(err)
+	}
+	total := func() float64 {
+		s.vm.Reset()
+		if err := s.vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		return scalar(s.total.Value())
+	}
+	total()
+	analytic := make([][]float64, len(s.net.Params))
+	for i, p := range s.net.Params {
+		g, err := p.Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		analytic[i] = append([]float64(nil), g.Data().([]float64)...)
+	}
+	checked := 0
+	for i, p := range s.net.Params {
+		w := p.Value().Data().([]float64)
+		for _, j := range []int{0, len(w) / 2, len(w) - 1} {
+			const eps = 1e-6
+			old := w[j]
+			w[j] = old + eps
+			up := total()
+			w[j] = old - eps
+			down := total()
+			w[j] = old
+			num := (up - down) / (2 * eps)
+			if math.Abs(num-analytic[i][j]) > 1e-5+1e-4*math.Abs(num) {
+				t.Errorf("%s[%d]: analytic %.10g, numeric %.10g", p.Name(), j, analytic[i][j], num)
+			}
+			checked++
+		}
+	}
+	if checked < 12 {
+		t.Fatalf("only %d gradient entries checked", checked)
+	}
+	t.Logf("%d gradient entries over %d adapter tensors agree", checked, len(s.net.Params))
+}
