@@ -16,8 +16,13 @@ var paletteQs = []string{"Does the image use the colours of the palette?",
 const PaletteRows = 8
 
 // Palette questions show a strip of swatches along the bottom: the image's
-// own main colours (slightly jittered) for yes, the main colours of a scene
-// of another time of day for no.
+// own main colours (slightly jittered) for yes; for no, half the time the
+// main colours of a scene of another time of day, half the time the
+// image's own with one that fills a fifth of it or more swapped for a far
+// one (swapMain). The palette judge asks every pixel to be near a swatch,
+// so a sky of the palette's colours over ground of none is not a match: a
+// teaching run's adapter pinked the sky of a noon scene, left the ground
+// green, and an earlier rater said yes.
 func init() {
 	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		own := mainColours(r.Truth)
@@ -28,7 +33,12 @@ func init() {
 			p.Kind = world.Kinds[rng.IntN(len(world.Kinds))]
 			other := world.Render(world.Sample(p, world.Noise(rng.Int64())))
 			cols = mainColours(other.Truth)
-			if !farApart(own, cols) {
+			if rng.IntN(2) == 0 {
+				var ok bool
+				if cols, ok = swapMain(rng, r.Truth, cols); !ok {
+					return Item{}, false
+				}
+			} else if !farApart(own, cols) {
 				return Item{}, false
 			}
 		}
@@ -61,6 +71,45 @@ func mainColours(t world.Truth) []color.RGBA {
 		}
 	}
 	return cols
+}
+
+// SwapShare is the least share of the image a colour swapMain swaps fills.
+const SwapShare = 0.2
+
+// swapMain is the scene's main colours with one of the first three that
+// fills at least SwapShare of the image replaced by one of others at least
+// delta E 25 from all of them. It returns false when there is none.
+func swapMain(rng *rand.Rand, t world.Truth, others []color.RGBA) ([]color.RGBA, bool) {
+	var cols []color.RGBA
+	var big []int
+	for _, e := range t.Palette {
+		if e.Name == "outline" {
+			continue
+		}
+		c, err := judge.ParseColor(e.Hex)
+		if err != nil {
+			return nil, false
+		}
+		if e.Coverage >= SwapShare && len(cols) < 3 {
+			big = append(big, len(cols))
+		}
+		cols = append(cols, c)
+	}
+	var far []color.RGBA
+	for _, o := range others {
+		near := false
+		for _, c := range cols {
+			near = near || world.DeltaE(world.Lab(c), world.Lab(o)) < 25
+		}
+		if !near {
+			far = append(far, o)
+		}
+	}
+	if len(big) == 0 || len(far) == 0 {
+		return nil, false
+	}
+	cols[big[rng.IntN(len(big))]] = far[rng.IntN(len(far))]
+	return cols, true
 }
 
 // farApart reports whether most of b's colours are far from all of a's.

@@ -1,6 +1,7 @@
 package vqa
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -234,5 +235,52 @@ func TestSunboxDecoysPaintTheSunOutWhereTheBoxIs(t *testing.T) {
 	}
 	if decoys < 10 {
 		t.Fatalf("only %d decoys in 400 sunbox examples", decoys)
+	}
+}
+
+// A palette with one of the image's big colours swapped for a far one is
+// answered no, and the palette judge fails the image against it too.
+func TestPaletteSwapsAreNoAndTheJudgeAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	swaps := 0
+	for i := 0; i < 400 && swaps < 20; i++ {
+		r := randomRendering(rng)
+		other := randomRendering(rng)
+		cols, ok := swapMain(rng, r.Truth, mainColours(other.Truth))
+		if !ok {
+			continue
+		}
+		swaps++
+		own := mainColours(r.Truth)
+		changed := 0
+		hexes := make([]string, len(cols))
+		for k, c := range cols {
+			if c != own[k] {
+				changed++
+			}
+			hexes[k] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+		}
+		if changed != 1 {
+			t.Fatalf("%d colours swapped, want 1", changed)
+		}
+		res, err := judge.Check(r.Image, judge.Target{Kind: "palette", Colors: hexes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict.Pass {
+			t.Errorf("scene %d (%s): the judge passes the swapped palette %v", i, r.Truth.Prompt, hexes)
+		}
+	}
+	if swaps < 10 {
+		t.Fatalf("only %d swaps in 400 scenes", swaps)
+	}
+	no := 0
+	for i := 0; i < 200; i++ {
+		if it, ok := Sample(rng, randomRendering(rng), "palette"); ok && it.Answer == "no" {
+			no++
+		}
+	}
+	if no < 60 {
+		t.Errorf("%d of 200 palette examples are no, want about half", no)
 	}
 }
