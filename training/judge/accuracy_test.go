@@ -3,6 +3,8 @@ package judge
 import (
 	"os"
 	"testing"
+
+	"dualprocess/training/world"
 )
 
 // heldOutSeed is the first seed of the acceptance set. The judges were tuned
@@ -41,5 +43,23 @@ func TestJudgeTuning(t *testing.T) {
 	}
 	for _, a := range agree {
 		t.Logf("%-16s %d/%d = %.1f%%", a.Judge, a.Agreed, a.Of, 100*a.Rate())
+	}
+}
+
+// In a city at sunset the towers are black silhouettes where the outlines
+// of both sides merge, twice the pen wide; the line-weight judge must
+// still read the pen (the median over stroke pixels read 5-6 px for 3).
+func TestLineWeightReadsThePenBesideMergedOutlines(t *testing.T) {
+	p := world.MustParsePrompt("city at sunset, outlined")
+	for seed := int64(20); seed < 32; seed++ {
+		r := world.Render(world.Sample(p, world.Noise(seed)))
+		w := r.Truth.OutlineWidth
+		res, err := Check(r.Image, Target{Kind: "lineweight", Width: &w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Verdict.Pass {
+			t.Errorf("seed %d: pen %.2f px, judge %.2f px", seed, w, res.Width)
+		}
 	}
 }
