@@ -3,6 +3,7 @@ package vqa
 import (
 	"image/color"
 	"math/rand/v2"
+	"slices"
 
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
@@ -25,17 +26,17 @@ const PaletteRows = 8
 // green, and an earlier rater said yes.
 func init() {
 	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
-		own := mainColours(r.Truth)
+		own, cover := mainColours(r.Truth)
 		cols := own
 		if ask.answer == "no" {
 			p, _ := world.ParsePrompt(r.Truth.Prompt)
 			p.Time = world.Times[(indexOf(world.Times, p.Time)+1+rng.IntN(3))%4]
 			p.Kind = world.Kinds[rng.IntN(len(world.Kinds))]
 			other := world.Render(world.Sample(p, world.Noise(rng.Int64())))
-			cols = mainColours(other.Truth)
+			cols, _ = mainColours(other.Truth)
 			if rng.IntN(2) == 0 {
 				var ok bool
-				if cols, ok = swapMain(rng, r.Truth, cols); !ok {
+				if cols, ok = swapMain(rng, own, cover, cols); !ok {
 					return Item{}, false
 				}
 			} else if !farApart(own, cols) {
@@ -58,47 +59,39 @@ func init() {
 	}})
 }
 
-// mainColours are a scene's palette colours by coverage, outlines left out.
-func mainColours(t world.Truth) []color.RGBA {
-	var cols []color.RGBA
+// mainColours are a scene's palette colours by coverage, outlines left
+// out, and the share of the image each fills.
+func mainColours(t world.Truth) (cols []color.RGBA, cover []float64) {
 	for _, e := range t.Palette {
 		if e.Name == "outline" {
 			continue
 		}
 		c, err := judge.ParseColor(e.Hex)
 		if err == nil {
-			cols = append(cols, c)
+			cols, cover = append(cols, c), append(cover, e.Coverage)
 		}
 	}
-	return cols
+	return cols, cover
 }
 
 // SwapShare is the least share of the image a colour swapMain swaps fills.
 const SwapShare = 0.2
 
-// swapMain is the scene's main colours with one of the first three that
-// fills at least SwapShare of the image replaced by one of others at least
-// delta E 25 from all of them. It returns false when there is none.
-func swapMain(rng *rand.Rand, t world.Truth, others []color.RGBA) ([]color.RGBA, bool) {
-	var cols []color.RGBA
+// swapMain is a copy of the main colours own (by coverage, cover) with one
+// of the first three that fills at least SwapShare of the image replaced
+// by one of others at least delta E 25 from all of them. It returns false
+// when there is none.
+func swapMain(rng *rand.Rand, own []color.RGBA, cover []float64, others []color.RGBA) ([]color.RGBA, bool) {
 	var big []int
-	for _, e := range t.Palette {
-		if e.Name == "outline" {
-			continue
+	for i := range min(3, len(own)) {
+		if cover[i] >= SwapShare {
+			big = append(big, i)
 		}
-		c, err := judge.ParseColor(e.Hex)
-		if err != nil {
-			return nil, false
-		}
-		if e.Coverage >= SwapShare && len(cols) < 3 {
-			big = append(big, len(cols))
-		}
-		cols = append(cols, c)
 	}
 	var far []color.RGBA
 	for _, o := range others {
 		near := false
-		for _, c := range cols {
+		for _, c := range own {
 			near = near || world.DeltaE(world.Lab(c), world.Lab(o)) < 25
 		}
 		if !near {
@@ -108,6 +101,7 @@ func swapMain(rng *rand.Rand, t world.Truth, others []color.RGBA) ([]color.RGBA,
 	if len(big) == 0 || len(far) == 0 {
 		return nil, false
 	}
+	cols := slices.Clone(own)
 	cols[big[rng.IntN(len(big))]] = far[rng.IntN(len(far))]
 	return cols, true
 }

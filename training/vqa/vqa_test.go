@@ -246,12 +246,13 @@ func TestPaletteSwapsAreNoAndTheJudgeAgrees(t *testing.T) {
 	for i := 0; i < 400 && swaps < 20; i++ {
 		r := randomRendering(rng)
 		other := randomRendering(rng)
-		cols, ok := swapMain(rng, r.Truth, mainColours(other.Truth))
+		own, cover := mainColours(r.Truth)
+		others, _ := mainColours(other.Truth)
+		cols, ok := swapMain(rng, own, cover, others)
 		if !ok {
 			continue
 		}
 		swaps++
-		own := mainColours(r.Truth)
 		changed := 0
 		hexes := make([]string, len(cols))
 		for k, c := range cols {
