@@ -90,11 +90,16 @@ func init() {
 	// blue sky with red to get "orange"), and one in six paints it a colour
 	// none of the names fits (unnamedSky) and asks whether it is the
 	// nearest one: no (an adapter turned a blue sky grey-brown, and a rater
-	// that had only five names for skies called that orange).
+	// that had only five names for skies called that orange), half the
+	// time with a patch of the colour asked about (the next adapter turned
+	// it grey and streaked its top with orange).
 	register(family{name: "sky", sample: func(rng *rand.Rand, r world.Rendering, _ wish) (Item, bool) {
 		name, img := NameSky(r, r.Image), r.Image
 		if near, _ := nearestSkyName(r, img); name == "" && near != "" && rng.IntN(3) == 0 {
 			// the scene's own sky has no name (the world's mauve sunset): not the nearest one either
+			if rng.IntN(2) == 0 {
+				img = PaintSkyPatch(rng, r, img, SkyColours[near])
+			}
 			return Item{Question: "Is the sky " + near + "?", Answer: "no", Image: img}, true
 		}
 		if rng.IntN(2) == 0 || name == "" {
@@ -105,10 +110,13 @@ func init() {
 		for other == name {
 			other = pick(rng, skyNames...)
 		}
-		if rng.IntN(6) == 0 { // a colour without a name: is it the nearest named one? no
+		if rng.IntN(5) == 0 { // a colour without a name: is it the nearest named one? no
 			if img, near, ok := unnamedSky(rng, r); ok {
-				q := "Is the sky " + pick(rng, near, pick(rng, skyNames...)) + "?"
-				return Item{Question: q, Answer: "no", Image: img}, true
+				asked := pick(rng, near, pick(rng, skyNames...))
+				if rng.IntN(2) == 0 { // not even with a patch of the colour asked about
+					img = PaintSkyPatch(rng, r, img, SkyColours[asked])
+				}
+				return Item{Question: "Is the sky " + asked + "?", Answer: "no", Image: img}, true
 			}
 		}
 		if rng.IntN(6) == 0 { // half one colour, half another: neither is the sky's colour
@@ -126,7 +134,7 @@ func init() {
 			return Item{Question: pick(rng, skyColourQs...), Answer: name, Image: img}, true
 		}
 		asked := name // mostly the sky's own colour: the decoys above all say no
-		if rng.IntN(4) == 0 {
+		if rng.IntN(10) == 0 {
 			asked = other
 		}
 		q := "Is the sky " + asked + "?"

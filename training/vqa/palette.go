@@ -17,13 +17,15 @@ var paletteQs = []string{"Does the image use the colours of the palette?",
 const PaletteRows = 8
 
 // Palette questions show a strip of swatches along the bottom: the image's
-// own main colours (slightly jittered) for yes; for no, half the time the
-// main colours of a scene of another time of day, half the time the
+// own main colours (slightly jittered) for yes; for no, a quarter of the
+// time the main colours of a scene of another time of day, otherwise the
 // image's own with one that fills a fifth of it or more swapped for a far
-// one (swapMain). The palette judge asks every pixel to be near a swatch,
-// so a sky of the palette's colours over ground of none is not a match: a
-// teaching run's adapter pinked the sky of a noon scene, left the ground
-// green, and an earlier rater said yes.
+// one (swapMain) or for a shade of itself (shadeMain). The palette judge
+// asks every pixel to be near a swatch, so a sky of the palette's colours
+// over ground of none is not a match: a teaching run's adapter pinked the
+// sky of a noon scene, left the ground green, and an earlier rater said
+// yes; another darkened a noon sky to the night palette's blues and left
+// the bright green ground under a dark green swatch.
 func init() {
 	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		own, cover := mainColours(r.Truth)
@@ -34,12 +36,16 @@ func init() {
 			p.Kind = world.Kinds[rng.IntN(len(world.Kinds))]
 			other := world.Render(world.Sample(p, world.Noise(rng.Int64())))
 			cols, _ = mainColours(other.Truth)
-			if rng.IntN(2) == 0 {
-				var ok bool
-				if cols, ok = swapMain(rng, own, cover, cols); !ok {
-					return Item{}, false
-				}
-			} else if !farApart(own, cols) {
+			var ok bool
+			switch rng.IntN(8) {
+			case 0, 1:
+				ok = farApart(own, cols)
+			case 2, 3, 4:
+				cols, ok = swapMain(rng, own, cover, cols)
+			default:
+				cols, ok = shadeMain(rng, own, cover)
+			}
+			if !ok {
 				return Item{}, false
 			}
 		}
@@ -104,6 +110,59 @@ func swapMain(rng *rand.Rand, own []color.RGBA, cover []float64, others []color.
 	cols := slices.Clone(own)
 	cols[big[rng.IntN(len(big))]] = far[rng.IntN(len(far))]
 	return cols, true
+}
+
+// Shades that shadeMain makes are between ShadeMin and ShadeMax (delta E)
+// from the colour they replace: far enough that the palette judge fails
+// the image, near enough to look like the same colour to a coarse eye.
+const ShadeMin, ShadeMax = 20.0, 45.0
+
+// shadeMain is a copy of the main colours own (by coverage, cover) with
+// one of the first three that fills at least SwapShare of the image
+// replaced by a shade of itself: darker, lighter or greyer, at ShadeMin
+// to ShadeMax from it and at least delta E 15 from the other colours. It
+// returns false when no try finds one.
+func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
+	var big []int
+	for i := range min(3, len(own)) {
+		if cover[i] >= SwapShare {
+			big = append(big, i)
+		}
+	}
+	if len(big) == 0 {
+		return nil, false
+	}
+	i := big[rng.IntN(len(big))]
+	c := own[i]
+	for range 8 {
+		var s color.RGBA
+		switch t := rng.Float64(); rng.IntN(3) {
+		case 0:
+			s = mixRGB(c, color.RGBA{A: 255}, 0.25+0.35*t)
+		case 1:
+			s = mixRGB(c, color.RGBA{255, 255, 255, 255}, 0.2+0.3*t)
+		default:
+			g := uint8((int(c.R) + int(c.G) + int(c.B)) / 3)
+			s = mixRGB(c, color.RGBA{g, g, g, 255}, 0.5+0.5*t)
+		}
+		d := world.DeltaE(world.Lab(c), world.Lab(s))
+		ok := d >= ShadeMin && d <= ShadeMax
+		for j, o := range own {
+			ok = ok && (j == i || world.DeltaE(world.Lab(o), world.Lab(s)) >= 15)
+		}
+		if ok {
+			cols := slices.Clone(own)
+			cols[i] = s
+			return cols, true
+		}
+	}
+	return nil, false
+}
+
+// mixRGB is a + t(b - a).
+func mixRGB(a, b color.RGBA, t float64) color.RGBA {
+	m := func(x, y uint8) uint8 { return uint8(float64(x) + t*(float64(y)-float64(x)) + 0.5) }
+	return color.RGBA{m(a.R, b.R), m(a.G, b.G), m(a.B, b.B), 255}
 }
 
 // farApart reports whether most of b's colours are far from all of a's.

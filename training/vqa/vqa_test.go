@@ -2,6 +2,7 @@ package vqa
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -238,43 +239,58 @@ func TestSunboxDecoysPaintTheSunOutWhereTheBoxIs(t *testing.T) {
 	}
 }
 
-// A palette with one of the image's big colours swapped for a far one is
-// answered no, and the palette judge fails the image against it too.
-func TestPaletteSwapsAreNoAndTheJudgeAgrees(t *testing.T) {
-	rng := rand.New(rand.NewPCG(14, 14))
-	swaps := 0
-	for i := 0; i < 400 && swaps < 20; i++ {
-		r := randomRendering(rng)
-		other := randomRendering(rng)
-		own, cover := mainColours(r.Truth)
-		others, _ := mainColours(other.Truth)
-		cols, ok := swapMain(rng, own, cover, others)
-		if !ok {
-			continue
-		}
-		swaps++
-		changed := 0
-		hexes := make([]string, len(cols))
-		for k, c := range cols {
-			if c != own[k] {
-				changed++
+// A palette with one of the image's big colours swapped for a far one, or
+// for a shade of itself, is answered no, and the palette judge fails the
+// image against it too.
+func TestPaletteDecoysAreNoAndTheJudgeAgrees(t *testing.T) {
+	decoys := map[string]func(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool){
+		"swap": func(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
+			others, _ := mainColours(randomRendering(rng).Truth)
+			return swapMain(rng, own, cover, others)
+		},
+		"shade": shadeMain,
+	}
+	for name, decoy := range decoys {
+		t.Run(name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(14, 14))
+			made, passed := 0, 0
+			for i := 0; i < 400 && made < 20; i++ {
+				r := randomRendering(rng)
+				own, cover := mainColours(r.Truth)
+				cols, ok := decoy(rng, own, cover)
+				if !ok {
+					continue
+				}
+				made++
+				changed := 0
+				hexes := make([]string, len(cols))
+				for k, c := range cols {
+					if c != own[k] {
+						changed++
+					}
+					hexes[k] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+				}
+				if changed != 1 {
+					t.Fatalf("%d colours changed, want 1", changed)
+				}
+				res, err := judge.Check(r.Image, judge.Target{Kind: "palette", Colors: hexes})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Verdict.Pass {
+					passed++
+					t.Logf("scene %d (%s): the judge passes the palette %v", i, r.Truth.Prompt, hexes)
+				}
 			}
-			hexes[k] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
-		}
-		if changed != 1 {
-			t.Fatalf("%d colours swapped, want 1", changed)
-		}
-		res, err := judge.Check(r.Image, judge.Target{Kind: "palette", Colors: hexes})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Verdict.Pass {
-			t.Errorf("scene %d (%s): the judge passes the swapped palette %v", i, r.Truth.Prompt, hexes)
-		}
+			if made < 10 {
+				t.Fatalf("only %d decoys in 400 scenes", made)
+			}
+			if passed > 0 {
+				t.Errorf("the judge passes %d of %d decoy palettes", passed, made)
+			}
+		})
 	}
-	if swaps < 10 {
-		t.Fatalf("only %d swaps in 400 scenes", swaps)
-	}
+	rng := rand.New(rand.NewPCG(15, 15))
 	no := 0
 	for i := 0; i < 200; i++ {
 		if it, ok := Sample(rng, randomRendering(rng), "palette"); ok && it.Answer == "no" {
