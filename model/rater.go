@@ -18,6 +18,8 @@ package model
 //	         left and right of it, inside it; rater_regions.go)
 //	         and [h, x, y] under the softmax of the stem's maps of the points
 //	         labelled A and B (MarkPools)
+//	         and the best matches between drawn and image cells of the
+//	         stem's features, both ways (Match: palette strips)
 //	      -> + attention: each question's query against keys from h reads [h, x, y]
 //	      -> MLP (+ question)
 //	      -> bilinear in (features, question readout vector) -> answer logits
@@ -80,9 +82,17 @@ type RaterConfig struct {
 	// the attributes only through the question's readout vector; where
 	// that had collapsed, no gradient reached them and the answer stayed
 	// at its prior (p(yes) 0.31-0.36 on every image).
-	SceneAnswer bool    `json:"scene_answer,omitempty"`
-	AttendDim   int     `json:"attend_dim,omitempty"`
-	Slope       float64 `json:"slope"` // leaky ReLU slope for negative inputs
+	SceneAnswer bool `json:"scene_answer,omitempty"`
+	// Match: heads of a cell-by-cell comparison of the drawing with the
+	// image (0: none), each with queries and keys of MatchDim values from
+	// the stem: how well each drawn cell's best match in the image
+	// scores, and each image cell's best match in the drawing (Match). A
+	// palette question asks exactly that of every swatch and every colour
+	// of the image, which a pool over the strip blurs together.
+	Match     int     `json:"match,omitempty"`
+	MatchDim  int     `json:"match_dim,omitempty"`
+	AttendDim int     `json:"attend_dim,omitempty"`
+	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
@@ -95,7 +105,7 @@ func (c RaterConfig) Validate() error {
 	switch {
 	case c.MaxWords < 1 || c.Embed < 1 || c.Hidden < 1 || c.Stem[0] < 1 || c.Stem[1] < 1 ||
 		c.Width < 1 || c.Blocks < 1 || c.Head < 1 || c.FC < 1 || c.Grid < 0 || c.Grid > 0 && 16%c.Grid != 0 || c.Readout < 0 || c.Aux < 0 || c.AuxScene < 0 ||
-		c.Attend < 0 || c.Attend > 0 && c.AttendDim < 1 || c.MarkPools < 0:
+		c.Attend < 0 || c.Attend > 0 && c.AttendDim < 1 || c.MarkPools < 0 || c.Match < 0 || c.Match > 0 && c.MatchDim < 1:
 		return fmt.Errorf("rater config %+v: sizes must be positive", c)
 	case c.Groups < 0 || c.Groups > 0 && c.Width%c.Groups != 0:
 		return fmt.Errorf("rater config: %d channels do not split into %d groups", c.Width, c.Groups)
@@ -172,6 +182,13 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 			conv("attend.key", c.Head, hd, 1, 16, 1/math.Sqrt(float64(c.Head))),
 			dense("attend.query", c.Hidden, hd, 1/math.Sqrt(float64(c.Hidden))),
 			dense("fc.attend", c.Attend*(c.Head+2), c.FC, he(c.Attend*(c.Head+2))))
+	}
+	if c.Match > 0 { // fc.match starts at zero, like fc.scene
+		hd := c.Match * c.MatchDim
+		ls = append(ls,
+			conv("match.query", w, hd, 1, 16, 1/math.Sqrt(float64(w))),
+			conv("match.key", w, hd, 1, 16, 1/math.Sqrt(float64(w))),
+			dense("fc.match", MatchOutputs*c.Match, c.FC, 0))
 	}
 	if c.Readout == 0 {
 		return append(ls, dense("answers", c.FC, answers, 1/math.Sqrt(float64(c.FC))))

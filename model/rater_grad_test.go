@@ -26,6 +26,7 @@ func TestRaterGradientFloat64(t *testing.T) {
 	film.FiLM = true
 	grown := tinyRaterConfig() // the shipped rater's paths grown at zero
 	grown.SceneRead, grown.ReadoutSkip, grown.SceneAnswer = true, true, true
+	grown.Match, grown.MatchDim = 2, 2
 	t.Run("two questions per image", func(t *testing.T) { raterGradCheck(t, tinyRaterConfig(), 2) })
 	t.Run("grown paths", func(t *testing.T) { raterGradCheck(t, grown, 2) })
 	t.Run("film", func(t *testing.T) { raterGradCheck(t, film, 1) })

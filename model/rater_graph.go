@@ -45,6 +45,10 @@ type RaterNet struct {
 	// by a cell) the weights of a pool that reads the features there.
 	Mask    *G.Node
 	Regions []*G.Node // (Batch, 1, 16, 16) each: the weights of the pools over model.Regions
+	// With Config.Match, (Batch, 1, 16, 16) each: the drawn cells (each
+	// 4x4 cell's maximum of Mask) and the image cells (1 where nothing is
+	// drawn in or beside the cell), the two sides Match compares.
+	Drawn, Undrawn *G.Node
 	// The question side has Batch*Questions rows (Questions per image).
 	Words  *G.Node // input (Batch*Questions*MaxWords, len(Words)+1, 1, 1): one-hot word ids
 	Target *G.Node // input (Batch*Questions, len(Answers)): one-hot desired answers
@@ -112,6 +116,10 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 	for _, r := range Regions {
 		net.Regions = append(net.Regions, b.input("region."+r, opt.Batch, 1, regionCells, regionCells))
 	}
+	if r.Config.Match > 0 {
+		net.Drawn = b.input("drawn", opt.Batch, 1, regionCells, regionCells)
+		net.Undrawn = b.input("undrawn", opt.Batch, 1, regionCells, regionCells)
+	}
 	net.Words = b.input("words", nq*r.Config.MaxWords, len(r.Words)+1, 1, 1)
 	net.Target = b.input("target", nq, len(r.Answers))
 	net.Logits = b.forward(net)
@@ -166,6 +174,10 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		pooled := b.check(MaskPool(h, net.Regions[i]))
 		b.regionPools = append(b.regionPools, pooled)
 		f = b.check(G.Add(f, b.layer("fc."+r, pooled)))
+	}
+	if c.Match > 0 { // each drawn cell against each image cell, as the stem sees them
+		q, k := b.layer("match.query", b.stem), b.layer("match.key", b.stem)
+		f = b.check(G.Add(f, b.layer("fc.match", b.check(Match(q, k, net.Drawn, net.Undrawn, c.Match)))))
 	}
 	if c.SceneRead { // what the stem tells of the whole scene (AuxScene)
 		f = b.check(G.Add(f, b.layer("fc.scene", b.sceneAttributes())))
@@ -307,7 +319,7 @@ func (net *RaterNet) SetOverlays(ovs []*visual.Overlay) error {
 		}
 	}
 	dt := net.Image.Dtype()
-	mask, regions := drawingMasks(scale, offset, net.batch)
+	mask, regions, drawn := drawingMasks(scale, offset, net.batch)
 	type input struct {
 		n *G.Node
 		v []float64
@@ -315,6 +327,15 @@ func (net *RaterNet) SetOverlays(ovs []*visual.Overlay) error {
 	ins := []input{{net.Scale, scale}, {net.Offset, offset}, {net.Mask, mask}}
 	for i, r := range net.Regions {
 		ins = append(ins, input{r, regions[i]})
+	}
+	if net.Drawn != nil {
+		undrawn := make([]float64, len(drawn))
+		for k, at := range regions[0] { // the drawing grown by a cell
+			if at < 0.5 {
+				undrawn[k] = 1
+			}
+		}
+		ins = append(ins, input{net.Drawn, drawn}, input{net.Undrawn, undrawn})
 	}
 	for _, in := range ins {
 		if err := G.Let(in.n, fromFloat64(dt, in.v, in.n.Shape()...)); err != nil {
@@ -326,15 +347,15 @@ func (net *RaterNet) SetOverlays(ovs []*visual.Overlay) error {
 
 // drawingMasks tells where an overlay draws something other than white:
 // 2*max|scale+offset-1| over the channels, clamped to 1 (0 where nothing
-// is drawn, in both modes), and at 16x16 (each 4x4 cell's maximum) the
-// masks of the Regions around the drawing.
-func drawingMasks(scale, offset []float64, n int) (mask []float64, regions [][]float64) {
+// is drawn, in both modes), and at 16x16 each 4x4 cell's maximum (drawn)
+// and the masks of the Regions around the drawing.
+func drawingMasks(scale, offset []float64, n int) (mask []float64, regions [][]float64, drawn []float64) {
 	const side, cells, cell = RaterSize, regionCells, RaterSize / regionCells
 	const plane = side * side
 	mask, regions = make([]float64, n*plane), make([][]float64, len(Regions))
-	coarse := make([]float64, cells*cells)
+	drawn = make([]float64, n*cells*cells)
 	for i := 0; i < n; i++ {
-		clear(coarse)
+		coarse := drawn[i*cells*cells : (i+1)*cells*cells]
 		for k := 0; k < plane; k++ {
 			var m float64
 			for c := 0; c < 3; c++ {
@@ -348,7 +369,7 @@ func drawingMasks(scale, offset []float64, n int) (mask []float64, regions [][]f
 		}
 		regions = regionMasks(coarse, regions)
 	}
-	return mask, regions
+	return mask, regions, drawn
 }
 
 // SetQuestions tokenizes and binds the questions, Questions per image.

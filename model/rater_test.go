@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"image"
+	"image/color"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -225,15 +226,25 @@ func TestRaterOpsGrad(t *testing.T) {
 	})
 }
 
-// A rater grown with SceneRead, ReadoutSkip or SceneAnswer from weights
-// without them answers as before (fc.scene, readout.skip and answers.scene
-// start at zero), and once the new layer has weights its answers move.
+// A rater grown with SceneRead, ReadoutSkip, SceneAnswer or Match from
+// weights without them answers as before (fc.scene, readout.skip,
+// answers.scene and fc.match start at zero), and once the new layer has
+// weights its answers move.
 func TestGrownPathsStartSilentAndAreWiredIn(t *testing.T) {
-	for _, layer := range []string{"fc.scene", "readout.skip", "answers.scene"} {
+	strip := visual.NewCanvas(RaterSize) // Match compares a drawing with the image
+	visual.Swatches(strip, []color.Color{visual.Red, color.RGBA{20, 90, 40, 255}, color.RGBA{40, 60, 200, 255}}, 56, 64)
+	ov, err := visual.NewOverlay(strip, visual.Solid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, layer := range []string{"fc.scene", "readout.skip", "answers.scene", "fc.match"} {
 		cfg := tinyRaterConfig()
 		old := mustRater(t, cfg, 5)
 		cfg.SceneRead, cfg.ReadoutSkip, cfg.SceneAnswer = layer == "fc.scene", layer == "readout.skip", layer == "answers.scene"
-		growsSilently(t, old, mustRater(t, cfg, 6), layer)
+		if layer == "fc.match" {
+			cfg.Match, cfg.MatchDim = 2, 3
+		}
+		growsSilently(t, old, mustRater(t, cfg, 6), layer, []*visual.Overlay{ov, nil})
 	}
 	cfg := tinyRaterConfig()
 	for _, answer := range []bool{false, true} {
@@ -249,14 +260,14 @@ func TestGrownPathsStartSilentAndAreWiredIn(t *testing.T) {
 	}
 }
 
-func growsSilently(t *testing.T, old, grown *Rater, layer string) {
+func growsSilently(t *testing.T, old, grown *Rater, layer string, ovs []*visual.Overlay) {
 	t.Helper()
 	for name, p := range old.Params {
 		grown.Params[name] = p
 	}
 	imgs, qs, as := randomImages(2, 7), testRaterQuestions[:2], []string{"yes", "noon"}
 	ask := func(r *Rater) [][]float64 {
-		p, err := runRater(t, r, imgs, make([]*visual.Overlay, 2), qs, as).Probs()
+		p, err := runRater(t, r, imgs, ovs, qs, as).Probs()
 		if err != nil {
 			t.Fatal(err)
 		}
