@@ -21,37 +21,7 @@ import (
 // teaching really builds, where the image feeds both the rater and the
 // preservation term.
 func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
-	gen, err := model.NewGenerator(model.Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2},
-		Slope: 0.2, Upsample: "nearest", RGBKernel: 3}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcfg := model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem: [2]int{2, 3}, Width: 4, Blocks: 1, Groups: 2,
-		Head: 4, FC: 4, Grid: 8, Readout: 3, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 1, AttendDim: 2,
-		MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Slope: 0.1}
-	r, err := model.NewRater(rcfg, vqa.Words(), vqa.Answers, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = r.Float64()
-	rng := rand.New(rand.NewPCG(4, 4))
-	for _, p := range r.Params { // the layers grown at zero carry signal too
-		for i, v := range p.Data().([]float64) {
-			if v == 0 {
-				p.Data().([]float64)[i] = 0.3 * rng.NormFloat64()
-			}
-		}
-	}
-	task := mustTask(t, `{"name": "grad", "prompts": ["desert at sunset", "lake at noon with trees"],
-		"questions": [{"question": "Is the horizon at the red line?", "answer": "yes"},
-		              {"question": "Is there a house?", "answer": "no"}],
-		"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.6}]},
-		"judge": {"kind": "horizon", "row": 0.6},
-		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "preserve": 2}}`)
-	s, err := newSession(task, gen.Float64(), NewFrozenRater(r), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, rng := tinySession(t, NewFrozenRater(tinyRater(t)))
 	for _, m := range []map[string]*tensor.Dense{s.adapter.A, s.adapter.B} { // B starts at zero
 		for _, w := range m {
 			for i := range w.Data().([]float64) {
@@ -107,4 +77,99 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 		t.Fatalf("only %d gradient entries checked", checked)
 	}
 	t.Logf("%d gradient entries over %d adapter tensors agree", checked, len(s.net.Params))
+}
+
+// tinyRater is a float64 rater with every path of the shipped one, the
+// layers grown at zero given weights so that they carry signal.
+func tinyRater(t *testing.T) *model.Rater {
+	t.Helper()
+	rcfg := model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem: [2]int{2, 3}, Width: 4, Blocks: 1, Groups: 2,
+		Head: 4, FC: 4, Grid: 8, Readout: 3, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 1, AttendDim: 2,
+		MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Match: 2, MatchDim: 2, Slope: 0.1}
+	r, err := model.NewRater(rcfg, vqa.Words(), vqa.Answers, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = r.Float64()
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, p := range r.Params {
+		for i, v := range p.Data().([]float64) {
+			if v == 0 {
+				p.Data().([]float64)[i] = 0.3 * rng.NormFloat64()
+			}
+		}
+	}
+	return r
+}
+
+// tinySession is a two-question teaching session of a tiny float64
+// generator with the rater, batch 2, noise and preservation on.
+func tinySession(t *testing.T, rater Rater) (*session, *rand.Rand) {
+	t.Helper()
+	gen, err := model.NewGenerator(model.Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2},
+		Slope: 0.2, Upsample: "nearest", RGBKernel: 3}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := mustTask(t, `{"name": "grad", "prompts": ["desert at sunset", "lake at noon with trees"],
+		"questions": [{"question": "Is the horizon at the red line?", "answer": "yes"},
+		              {"question": "Is there a house?", "answer": "no"}],
+		"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.6}]},
+		"judge": {"kind": "horizon", "row": 0.6},
+		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "preserve": 2}}`)
+	s, err := newSession(task, gen.Float64(), rater, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.vm.Close() })
+	return s, rand.New(rand.NewPCG(4, 4))
+}
+
+// oneAtATime hides FrozenRater's LogProbs: the loop builds one rater per question.
+type oneAtATime struct{ Rater }
+
+// Asking all the questions in one rater pass gives the same loss and the
+// same gradient as one rater per question.
+func TestBatchedQuestionsMatchOneRaterPerQuestion(t *testing.T) {
+	r := tinyRater(t)
+	lossAndGrad := func(rater Rater) (float64, []float64) {
+		s, _ := tinySession(t, rater)
+		for _, w := range s.adapter.B { // B starts at zero: give the adapter an effect
+			for i := range w.Data().([]float64) {
+				w.Data().([]float64)[i] = 0.1 * float64(i%7-3)
+			}
+		}
+		prompts, zs := s.batch(0)
+		if err := s.net.SetInputs(prompts, zs); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.drawNoise(); err != nil { // the same in both: the same seed
+			t.Fatal(err)
+		}
+		if err := s.drawBase(prompts, zs); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		var grads []float64
+		for _, p := range s.net.Params {
+			g, err := p.Grad()
+			if err != nil {
+				t.Fatal(err)
+			}
+			grads = append(grads, g.Data().([]float64)...)
+		}
+		return scalar(s.loss.Value()), grads
+	}
+	batched, gb := lossAndGrad(NewFrozenRater(r))
+	single, gs := lossAndGrad(oneAtATime{NewFrozenRater(r)})
+	if math.Abs(batched-single) > 1e-9 {
+		t.Errorf("loss: batched %.12g, one rater per question %.12g", batched, single)
+	}
+	for i := range gb {
+		if math.Abs(gb[i]-gs[i]) > 1e-9*(1+math.Abs(gs[i])) {
+			t.Fatalf("gradient %d: batched %.12g, one rater per question %.12g", i, gb[i], gs[i])
+		}
+	}
 }

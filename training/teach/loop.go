@@ -125,9 +125,24 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 	return s, nil
 }
 
+// multiRater is a Rater that can ask several questions about each image in
+// one pass (FrozenRater): the image is encoded once for all of them.
+type multiRater interface {
+	LogProbs(images *G.Node, overlay *visual.Overlay, qas []QA) (*G.Node, error)
+}
+
 // lossNode is the rater's mean cross-entropy of the desired answers over the
 // batch and the question/answer pairs.
 func (s *session) lossNode(images *G.Node) (*G.Node, error) {
+	if m, ok := s.rater.(multiRater); ok && len(s.task.Questions) > 1 {
+		if lp, err := m.LogProbs(images, s.overlay, s.task.Questions); err == nil {
+			mean, err := G.Mean(lp)
+			if err != nil {
+				return nil, err
+			}
+			return G.Neg(mean)
+		} // a rater that reads one question per pass: one rater per question
+	}
 	var sum *G.Node
 	for _, qa := range s.task.Questions {
 		lp, err := s.rater.LogProb(images, s.overlay, qa.Question, strings.ToLower(qa.Answer))

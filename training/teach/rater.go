@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"slices"
+	"strings"
 	"sync"
 
 	G "gorgonia.org/gorgonia"
@@ -40,6 +41,38 @@ func (f *FrozenRater) LogProb(images *G.Node, ov *visual.Overlay, question, answ
 		return nil, err
 	}
 	if err := bind(net, n, ov, question, answer); err != nil {
+		return nil, err
+	}
+	return net.LogP, nil
+}
+
+// LogProbs builds one rater that asks all the questions about each image
+// in one pass (the image is encoded once): the log-probabilities of the
+// desired answers, question j of image i at i*len(qas)+j. It fails for a
+// rater that reads one question per pass (FiLM); LogProb still works there.
+func (f *FrozenRater) LogProbs(images *G.Node, ov *visual.Overlay, qas []QA) (*G.Node, error) {
+	n, k := images.Shape()[0], len(qas)
+	f.mu.Lock()
+	f.built++
+	name := fmt.Sprintf("rater%d", f.built)
+	f.mu.Unlock()
+	net, err := f.R.Build(images.Graph(), model.RaterOptions{Batch: n, Questions: k, Image: images, Name: name})
+	if err != nil {
+		return nil, err
+	}
+	qs, as := make([]string, 0, n*k), make([]string, 0, n*k)
+	for range n {
+		for _, qa := range qas {
+			qs, as = append(qs, qa.Question), append(as, strings.ToLower(qa.Answer))
+		}
+	}
+	if err := net.SetOverlays(slices.Repeat([]*visual.Overlay{ov}, n)); err != nil {
+		return nil, err
+	}
+	if err := net.SetQuestions(qs); err != nil {
+		return nil, err
+	}
+	if err := net.SetAnswers(as); err != nil {
 		return nil, err
 	}
 	return net.LogP, nil
