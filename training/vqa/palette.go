@@ -1,6 +1,7 @@
 package vqa
 
 import (
+	"image"
 	"image/color"
 	"math/rand/v2"
 	"slices"
@@ -20,7 +21,9 @@ const PaletteRows = 8
 // own main colours (slightly jittered) for yes; for no, a quarter of the
 // time the main colours of a scene of another time of day, otherwise the
 // image's own with one that fills a fifth of it or more swapped for a far
-// one (swapMain) or for a shade of itself (shadeMain). The palette judge
+// one (swapMain) or for a shade of itself (shadeMain), or the image's own
+// colours over the image with that colour's pixels moved to a shade of it
+// (shadeImage). The palette judge
 // asks every pixel to be near a swatch, so a sky of the palette's colours
 // over ground of none is not a match: a teaching run's adapter pinked the
 // sky of a noon scene, left the ground green, and an earlier rater said
@@ -30,6 +33,7 @@ func init() {
 	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		own, cover := mainColours(r.Truth)
 		cols := own
+		var img *image.RGBA // nil: the rendering's
 		if ask.answer == "no" {
 			p, _ := world.ParsePrompt(r.Truth.Prompt)
 			p.Time = world.Times[(indexOf(world.Times, p.Time)+1+rng.IntN(3))%4]
@@ -40,10 +44,13 @@ func init() {
 			switch rng.IntN(8) {
 			case 0, 1:
 				ok = farApart(own, cols)
-			case 2, 3, 4:
+			case 2, 3:
 				cols, ok = swapMain(rng, own, cover, cols)
-			default:
+			case 4, 5:
 				cols, ok = shadeMain(rng, own, cover)
+			default:
+				cols = own
+				img, ok = shadeImage(rng, r.Image, own, cover)
 			}
 			if !ok {
 				return Item{}, false
@@ -61,7 +68,7 @@ func init() {
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.Swatches(d, swatches, world.Size-PaletteRows, world.Size)
-		return Item{Question: pick(rng, paletteQs...), Answer: ask.answer, Drawing: d, Mode: visual.Solid}, true
+		return Item{Question: pick(rng, paletteQs...), Answer: ask.answer, Drawing: d, Mode: visual.Solid, Image: img}, true
 	}})
 }
 
@@ -119,10 +126,57 @@ const ShadeMin, ShadeMax = 20.0, 45.0
 
 // shadeMain is a copy of the main colours own (by coverage, cover) with
 // one of the first three that fills at least SwapShare of the image
-// replaced by a shade of itself: darker, lighter or greyer, at ShadeMin
-// to ShadeMax from it and at least delta E 15 from the other colours. It
-// returns false when no try finds one.
+// replaced by a shade of itself (shadeOf). It returns false when there is
+// no such colour or no try finds a shade.
 func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
+	i, ok := bigColour(rng, own, cover)
+	if !ok {
+		return nil, false
+	}
+	s, ok := shadeOf(rng, own, i)
+	if !ok {
+		return nil, false
+	}
+	cols := slices.Clone(own)
+	cols[i] = s
+	return cols, true
+}
+
+// shadeImage is the image side of shadeMain: the rendering with the pixels
+// of one of its big colours (those within the palette judge's PaletteNear
+// of it) moved to a shade of it, so the image's own palette no longer
+// matches it (an adapter left the bright green ground of a noon scene
+// under a night palette's dark green, and the strip decoys alone did not
+// teach the rater to look at the image's side).
+func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float64) (*image.RGBA, bool) {
+	i, ok := bigColour(rng, own, cover)
+	if !ok {
+		return nil, false
+	}
+	s, ok := shadeOf(rng, own, i)
+	if !ok {
+		return nil, false
+	}
+	c, lab := own[i], world.Lab(own[i])
+	out := image.NewRGBA(img.Rect)
+	copy(out.Pix, img.Pix)
+	moved := 0
+	for o := 0; o+3 < len(out.Pix); o += 4 {
+		px := color.RGBA{out.Pix[o], out.Pix[o+1], out.Pix[o+2], 255}
+		if world.DeltaE(world.Lab(px), lab) >= judge.PaletteNear {
+			continue
+		}
+		for ch, d := range [3]int{int(s.R) - int(c.R), int(s.G) - int(c.G), int(s.B) - int(c.B)} {
+			out.Pix[o+ch] = uint8(min(255, max(0, int(out.Pix[o+ch])+d)))
+		}
+		moved++
+	}
+	return out, moved > 0
+}
+
+// bigColour picks one of the first three main colours that fills at least
+// SwapShare of the image.
+func bigColour(rng *rand.Rand, own []color.RGBA, cover []float64) (int, bool) {
 	var big []int
 	for i := range min(3, len(own)) {
 		if cover[i] >= SwapShare {
@@ -130,9 +184,15 @@ func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA,
 		}
 	}
 	if len(big) == 0 {
-		return nil, false
+		return 0, false
 	}
-	i := big[rng.IntN(len(big))]
+	return big[rng.IntN(len(big))], true
+}
+
+// shadeOf is a shade of own[i]: darker, lighter or greyer, at ShadeMin to
+// ShadeMax from it and at least delta E 15 from the other colours; false
+// when eight tries find none.
+func shadeOf(rng *rand.Rand, own []color.RGBA, i int) (color.RGBA, bool) {
 	c := own[i]
 	for range 8 {
 		var s color.RGBA
@@ -151,12 +211,10 @@ func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA,
 			ok = ok && (j == i || world.DeltaE(world.Lab(o), world.Lab(s)) >= 15)
 		}
 		if ok {
-			cols := slices.Clone(own)
-			cols[i] = s
-			return cols, true
+			return s, true
 		}
 	}
-	return nil, false
+	return color.RGBA{}, false
 }
 
 // mixRGB is a + t(b - a).

@@ -2,6 +2,7 @@ package vqa
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"math/rand/v2"
@@ -240,15 +241,27 @@ func TestSunboxDecoysPaintTheSunOutWhereTheBoxIs(t *testing.T) {
 }
 
 // A palette with one of the image's big colours swapped for a far one, or
-// for a shade of itself, is answered no, and the palette judge fails the
-// image against it too.
+// for a shade of itself, or the image's own palette over the image with
+// that colour's pixels shaded, is answered no, and the palette judge fails
+// the image against it too.
 func TestPaletteDecoysAreNoAndTheJudgeAgrees(t *testing.T) {
-	decoys := map[string]func(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool){
-		"swap": func(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
+	type decoy func(rng *rand.Rand, r world.Rendering, own []color.RGBA, cover []float64) (*image.RGBA, []color.RGBA, bool)
+	strip := func(f func(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool)) decoy {
+		return func(rng *rand.Rand, r world.Rendering, own []color.RGBA, cover []float64) (*image.RGBA, []color.RGBA, bool) {
+			cols, ok := f(rng, own, cover)
+			return r.Image, cols, ok
+		}
+	}
+	decoys := map[string]decoy{
+		"swap": strip(func(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
 			others, _ := mainColours(randomRendering(rng).Truth)
 			return swapMain(rng, own, cover, others)
+		}),
+		"shade": strip(shadeMain),
+		"shaded image": func(rng *rand.Rand, r world.Rendering, own []color.RGBA, cover []float64) (*image.RGBA, []color.RGBA, bool) {
+			img, ok := shadeImage(rng, r.Image, own, cover)
+			return img, own, ok
 		},
-		"shade": shadeMain,
 	}
 	for name, decoy := range decoys {
 		t.Run(name, func(t *testing.T) {
@@ -257,7 +270,7 @@ func TestPaletteDecoysAreNoAndTheJudgeAgrees(t *testing.T) {
 			for i := 0; i < 400 && made < 20; i++ {
 				r := randomRendering(rng)
 				own, cover := mainColours(r.Truth)
-				cols, ok := decoy(rng, own, cover)
+				img, cols, ok := decoy(rng, r, own, cover)
 				if !ok {
 					continue
 				}
@@ -270,10 +283,10 @@ func TestPaletteDecoysAreNoAndTheJudgeAgrees(t *testing.T) {
 					}
 					hexes[k] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
 				}
-				if changed != 1 {
-					t.Fatalf("%d colours changed, want 1", changed)
+				if want := map[bool]int{true: 1, false: 0}[img == r.Image]; changed != want {
+					t.Fatalf("%d colours changed, want %d", changed, want)
 				}
-				res, err := judge.Check(r.Image, judge.Target{Kind: "palette", Colors: hexes})
+				res, err := judge.Check(img, judge.Target{Kind: "palette", Colors: hexes})
 				if err != nil {
 					t.Fatal(err)
 				}
