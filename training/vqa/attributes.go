@@ -295,15 +295,23 @@ func MottleSky(rng *rand.Rand, r world.Rendering, img *image.RGBA, grad [2][3]fl
 	return out
 }
 
-// unnamedSky repaints the sky in a random gradient farther than
-// SkyNameTolerance + 5 from every named sky colour and returns it with the
-// nearest name; ok is false when ten tries found none.
+// unnamedSky repaints the sky in a gradient farther than SkyNameTolerance
+// + 5 from every named sky colour and returns it with the nearest name; ok
+// is false when ten tries found none. Half the time the gradient is
+// random; otherwise it is a near miss of a random name, greyed, darkened
+// or lightened (an adapter asked for an orange sky painted a grey-beige
+// one, #a28673, and a rater called it orange).
 func unnamedSky(rng *rand.Rand, r world.Rendering) (*image.RGBA, string, bool) {
+	nearMiss := rng.IntN(2) == 0
 	for try := 0; try < 10; try++ {
 		var g [2][3]float64
-		for c := 0; c < 3; c++ {
-			g[0][c] = rng.Float64()
-			g[1][c] = math.Max(0, math.Min(1, g[0][c]+uniform(rng, -0.2, 0.3)))
+		if nearMiss {
+			g = shadeSky(rng, SkyColours[pick(rng, skyNames...)])
+		} else {
+			for c := 0; c < 3; c++ {
+				g[0][c] = rng.Float64()
+				g[1][c] = math.Max(0, math.Min(1, g[0][c]+uniform(rng, -0.2, 0.3)))
+			}
 		}
 		img := RepaintSky(r, g)
 		if near, d := nearestSkyName(r, img); d > SkyNameTolerance+5 && !math.IsInf(d, 1) {
@@ -311,4 +319,25 @@ func unnamedSky(rng *rand.Rand, r world.Rendering) (*image.RGBA, string, bool) {
 		}
 	}
 	return nil, "", false
+}
+
+// shadeSky is the gradient mixed towards grey (its own mean), black or
+// white by 0.3 to 0.8.
+func shadeSky(rng *rand.Rand, g [2][3]float64) [2][3]float64 {
+	t := uniform(rng, 0.3, 0.8)
+	kind := rng.IntN(3)
+	for i := range g {
+		to := [3]float64{}
+		switch kind {
+		case 0:
+			m := (g[i][0] + g[i][1] + g[i][2]) / 3
+			to = [3]float64{m, m, m}
+		case 2:
+			to = [3]float64{1, 1, 1}
+		}
+		for c := range g[i] {
+			g[i][c] += t * (to[c] - g[i][c])
+		}
+	}
+	return g
 }

@@ -130,3 +130,55 @@ func TestUnnamedNaturalSkiesAreAskedAbout(t *testing.T) {
 		t.Errorf("the sunset sky as it is was asked about %d times in 60", asked)
 	}
 }
+
+// The skies no name fits, random or near misses of a name, are named by
+// none (so "no" is the right answer to any name), and the near misses are
+// what they are meant to be: nearest to the name they shade, most of the time.
+func TestUnnamedSkiesFitNoName(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	made, nearOwn := 0, 0
+	for i := 0; i < 200 && made < 30; i++ {
+		r := randomRendering(rng)
+		img, near, ok := unnamedSky(rng, r)
+		if !ok {
+			continue
+		}
+		made++
+		if name := NameSky(r, img); name != "" {
+			t.Errorf("scene %d: an unnamed sky is named %q", i, name)
+		}
+		if near == "" {
+			t.Errorf("scene %d: no nearest name", i)
+		}
+	}
+	if made < 20 {
+		t.Fatalf("only %d unnamed skies in 200 scenes", made)
+	}
+	for _, name := range skyNames {
+		for range 20 {
+			g := shadeSky(rng, SkyColours[name])
+			if nearestGradient(g) == name {
+				nearOwn++
+			}
+		}
+	}
+	if nearOwn < 50 {
+		t.Errorf("only %d of 100 shaded skies are nearest to the name they shade", nearOwn)
+	}
+}
+
+// nearestGradient is the name whose gradient's top and bottom colours are
+// nearest to g's (delta E summed).
+func nearestGradient(g [2][3]float64) string {
+	lab := func(c [3]float64) [3]float64 {
+		return world.Lab(color.RGBA{uint8(c[0]*255 + 0.5), uint8(c[1]*255 + 0.5), uint8(c[2]*255 + 0.5), 255})
+	}
+	best, bestD := "", 1e9
+	for _, name := range skyNames {
+		n := SkyColours[name]
+		if d := world.DeltaE(lab(g[0]), lab(n[0])) + world.DeltaE(lab(g[1]), lab(n[1])); d < bestD {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
