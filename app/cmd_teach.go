@@ -22,7 +22,7 @@ func init() {
 		name: "teach",
 		summary: "Teach the generator a control: train a LoRA adapter with the rater's answers, then grade " +
 			"before and after with the task's independent judge.",
-		args:  "(--task FILE|NAME | --all) --out DIR [--steps N] [--vanilla] [--json] [--generator FILE] [--rater FILE]",
+		args:  "(--task FILE|NAME | --all) --out DIR [--steps N] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE]",
 		setup: setupTeach,
 	})
 }
@@ -106,6 +106,7 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of progress and a summary")
 	genPath := fs.String("generator", "", "generator weights (default: built in)")
 	raterPath := fs.String("rater", "", "rater weights (default: built in)")
+	oracle := fs.Bool("oracle", false, "a capacity check, not teaching: a pixel objective on the judge's target stands in for the rater (sky and palette tasks)")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
@@ -116,12 +117,15 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if *steps < 0 {
 			return usagef("--steps %d: must not be negative", *steps)
 		}
+		if *vanilla && *oracle {
+			return usagef("--vanilla rates with the rater; --oracle replaces it: choose one")
+		}
 		if *all {
 			m, err := loadModels(*genPath, *raterPath)
 			if err != nil {
 				return err
 			}
-			return teachAll(e, m, *out, *steps)
+			return teachAll(e, m, *out, *steps, *oracle)
 		}
 		task, err := loadTask(*taskName)
 		if err != nil {
@@ -140,11 +144,15 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if err := checkQuestions(m.rater, task); err != nil {
 			return usagef("%w", err)
 		}
+		rater, err := raterFor(task, m, *oracle)
+		if err != nil {
+			return usagef("%w", err)
+		}
 		var rep *teach.Report
 		if *vanilla {
-			rep, err = teach.RateBase(e.ctx, task, m.gen, teach.NewFrozenRater(m.rater), *out)
+			rep, err = teach.RateBase(e.ctx, task, m.gen, rater, *out)
 		} else {
-			rep, err = runWithProgress(e.ctx, task, m, *out, e.stderr, !*asJSON)
+			rep, err = runWithProgress(e.ctx, task, m.gen, rater, *out, e.stderr, !*asJSON)
 		}
 		if rep != nil && *asJSON {
 			if jerr := printJSON(e, rep); jerr != nil {
@@ -155,6 +163,14 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		}
 		return err
 	}
+}
+
+// raterFor is the frozen rater, or with oracle the task judge's pixel oracle.
+func raterFor(task *teach.Task, m *models, oracle bool) (teach.Rater, error) {
+	if oracle {
+		return teach.NewPixelOracle(task.Judge)
+	}
+	return teach.NewFrozenRater(m.rater), nil
 }
 
 // checkQuestions refuses questions with words the rater does not know,
@@ -173,7 +189,7 @@ func checkQuestions(r *model.Rater, task *teach.Task) error {
 
 // runWithProgress teaches while drawing a progress bar on w (a terminal),
 // or writing a progress line every tenth of the run (a file or pipe).
-func runWithProgress(ctx context.Context, task *teach.Task, m *models, dir string, w io.Writer, bar bool) (*teach.Report, error) {
+func runWithProgress(ctx context.Context, task *teach.Task, gen *model.Generator, rater teach.Rater, dir string, w io.Writer, bar bool) (*teach.Report, error) {
 	tty := isTerminal(w)
 	events := make(chan teach.Event, 64)
 	done := make(chan struct{})
@@ -202,7 +218,7 @@ func runWithProgress(ctx context.Context, task *teach.Task, m *models, dir strin
 			fmt.Fprintln(w)
 		}
 	}()
-	rep, err := teach.Run(ctx, task, m.gen, teach.NewFrozenRater(m.rater), dir, events)
+	rep, err := teach.Run(ctx, task, gen, rater, dir, events)
 	close(events)
 	<-done
 	return rep, err
@@ -223,8 +239,9 @@ func printSummary(w io.Writer, rep *teach.Report, dir string) {
 }
 
 // teachAll teaches every built-in task and prints a Markdown table of the
-// judge's and the rater's success before and after.
-func teachAll(e env, m *models, dir string, steps int) error {
+// judge's and the rater's success before and after. With oracle it runs
+// the pixel oracle instead of the rater, on the tasks whose judge has one.
+func teachAll(e env, m *models, dir string, steps int, oracle bool) error {
 	var rows []string
 	for _, name := range builtinTasks() {
 		task, err := loadTask(name)
@@ -234,8 +251,13 @@ func teachAll(e env, m *models, dir string, steps int) error {
 		if steps > 0 {
 			task.Train.Steps = steps
 		}
+		rater, err := raterFor(task, m, oracle)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "== %s: skipped: %v\n", name, err)
+			continue
+		}
 		fmt.Fprintf(e.stderr, "== %s\n", name)
-		rep, err := runWithProgress(e.ctx, task, m, filepath.Join(dir, name), e.stderr, true)
+		rep, err := runWithProgress(e.ctx, task, m.gen, rater, filepath.Join(dir, name), e.stderr, true)
 		if err != nil {
 			return fmt.Errorf("task %s: %w", name, err)
 		}

@@ -52,6 +52,23 @@ func TestTeachVanillaRatesWithoutTraining(t *testing.T) {
 	}
 }
 
+// The oracle pulls the sky towards the judge's colour: a short run
+// lowers its objective (the report's "rater" probability is the oracle's).
+func TestTeachOracleRunsOnASkyTask(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, "teach", "--task", "sky-orange-noon", "--oracle", "--steps", "30", "--json", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep teach.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.After == nil || rep.After.RaterProb <= rep.Before.RaterProb {
+		t.Errorf("oracle probability before %v, after %+v: want a rise", rep.Before.RaterProb, rep.After)
+	}
+}
+
 func TestTeachBadInput(t *testing.T) {
 	dir := t.TempDir()
 	task := filepath.Join(dir, "zebra.json")
@@ -66,6 +83,8 @@ func TestTeachBadInput(t *testing.T) {
 		{[]string{"--task", task, "--out", dir}, `"zebra"`},
 		{[]string{"--task", "horizon-low", "--all", "--out", dir}, "one of --task or --all"},
 		{[]string{"--task", "horizon-low", "--steps", "-2", "--out", dir}, "must not be negative"},
+		{[]string{"--task", "horizon-low", "--oracle", "--out", dir}, "the horizon judge has no pixel target"},
+		{[]string{"--task", "sky-orange-noon", "--oracle", "--vanilla", "--out", dir}, "choose one"},
 	} {
 		code, _, stderr := run(t, append([]string{"teach"}, c.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
