@@ -19,23 +19,24 @@ import (
 )
 
 // Oracle settings: the sky band is the rows above the world's highest
-// horizon (a fifth of the image); the palette's soft minimum and soft
-// coverage work on squared RGB distances (0..3) with these temperatures,
-// and each colour should cover oracleCover of the image.
+// horizon (a fifth of the image); the palette's soft minimum (over the
+// swatches, for each pixel) and the soft assignment of pixels to swatches
+// work on squared RGB distances (0..3) at temperature oracleTau, and each
+// swatch should get oracleCover of the image.
 const (
-	oracleSkyRows  = 12
-	oracleTau      = 0.01
-	oracleCoverTau = 0.02
-	oracleCover    = 0.03
-	oracleScale    = 20 // the objective's weight against the preservation term
+	oracleSkyRows = 12
+	oracleTau     = 0.01
+	oracleCover   = 0.05
+	oracleScale   = 20 // the objective's weight against the preservation term
 )
 
 // PixelOracle is a Rater whose "log-probability" is minus a pixel
 // objective for the judge's target: for the sky judge, the squared
 // distance of the top rows from the sky colour; for the palette judge, the
-// soft-minimum squared distance of every pixel from the swatches plus a
-// penalty for swatches covering less than oracleCover. It ignores the
-// questions and the overlay.
+// mean over pixels of the soft-minimum squared distance from the swatches,
+// plus a penalty for each swatch whose soft coverage is short of
+// oracleCover (so that every swatch gets pixels). It ignores the questions
+// and the overlay.
 type PixelOracle struct {
 	kind   string
 	colors [][3]float64
@@ -98,19 +99,24 @@ func (o *PixelOracle) LogProb(images *G.Node, _ *visual.Overlay, _, _ string) (*
 		}
 		return G.Mul(G.Must(G.Mean(d, 1, 2)), constant(-oracleScale))
 	}
-	var near, penalty *G.Node // sum over colours of exp(-d/tau); the coverage penalty
+	var near *G.Node // sum over colours of exp(-d/tau)
+	es := make([]*G.Node, len(o.colors))
 	for k, c := range o.colors {
 		d, err := dist2(c, h, fmt.Sprintf("oracle.colour%d", k))
 		if err != nil {
 			return nil, err
 		}
-		e := G.Must(G.Exp(G.Must(G.Mul(d, constant(-1/oracleTau)))))
+		es[k] = G.Must(G.Exp(G.Must(G.Mul(d, constant(-1/oracleTau)))))
 		if near == nil {
-			near = e
+			near = es[k]
 		} else {
-			near = G.Must(G.Add(near, e))
+			near = G.Must(G.Add(near, es[k]))
 		}
-		cover := G.Must(G.Mean(G.Must(G.Exp(G.Must(G.Mul(d, constant(-1/oracleCoverTau))))), 1, 2))
+	}
+	near = G.Must(G.Add(near, constant(1e-30)))
+	var penalty *G.Node // each swatch's share of the pixels' soft assignment short of oracleCover
+	for _, e := range es {
+		cover := G.Must(G.Mean(G.Must(G.HadamardDiv(e, near)), 1, 2))
 		short := G.Must(G.Rectify(G.Must(G.Sub(constant(oracleCover), cover))))
 		if penalty == nil {
 			penalty = short
@@ -118,7 +124,7 @@ func (o *PixelOracle) LogProb(images *G.Node, _ *visual.Overlay, _, _ string) (*
 			penalty = G.Must(G.Add(penalty, short))
 		}
 	}
-	softmin := G.Must(G.Mul(G.Must(G.Log(G.Must(G.Add(near, constant(1e-30))))), constant(-oracleTau)))
+	softmin := G.Must(G.Mul(G.Must(G.Log(near)), constant(-oracleTau)))
 	obj := G.Must(G.Add(G.Must(G.Mean(softmin, 1, 2)), G.Must(G.Mul(penalty, constant(1/oracleCover)))))
 	return G.Mul(obj, constant(-oracleScale))
 }
@@ -144,15 +150,18 @@ func (o *PixelOracle) Prob(img image.Image, _ *visual.Overlay, _, _ string) (flo
 		return math.Exp(-oracleScale * obj / float64(min(oracleSkyRows, h)*w)), nil
 	}
 	cover := make([]float64, len(o.colors))
+	e := make([]float64, len(o.colors))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			var near float64
+			near := 1e-30
 			for k, c := range o.colors {
-				d := dist2(px(x, y), c)
-				near += math.Exp(-d / oracleTau)
-				cover[k] += math.Exp(-d/oracleCoverTau) / float64(w*h)
+				e[k] = math.Exp(-dist2(px(x, y), c) / oracleTau)
+				near += e[k]
 			}
-			obj += -oracleTau * math.Log(near+1e-30) / float64(w*h)
+			for k := range e {
+				cover[k] += e[k] / near / float64(w*h)
+			}
+			obj += -oracleTau * math.Log(near) / float64(w*h)
 		}
 	}
 	for _, c := range cover {
