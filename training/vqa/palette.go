@@ -1,8 +1,10 @@
 package vqa
 
 import (
+	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -147,7 +149,11 @@ func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA,
 // of it) moved to a shade of it, so the image's own palette no longer
 // matches it (an adapter left the bright green ground of a noon scene
 // under a night palette's dark green, and the strip decoys alone did not
-// teach the rater to look at the image's side).
+// teach the rater to look at the image's side). Half the time only a soft
+// blob of them moves, most of them (the next adapter darkened the image's
+// border and left its middle bright); such a decoy is kept only when the
+// palette judge fails the image against its own colours, so "no" is what
+// the judge would say.
 func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float64) (*image.RGBA, bool) {
 	i, ok := bigColour(rng, own, cover)
 	if !ok {
@@ -158,21 +164,58 @@ func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float
 		return nil, false
 	}
 	c, lab := own[i], world.Lab(own[i])
+	var idx []int // the colour's pixels, by offset
+	for o := 0; o+3 < len(img.Pix); o += 4 {
+		px := color.RGBA{img.Pix[o], img.Pix[o+1], img.Pix[o+2], 255}
+		if world.DeltaE(world.Lab(px), lab) < judge.PaletteNear {
+			idx = append(idx, o)
+		}
+	}
+	if len(idx) == 0 {
+		return nil, false
+	}
+	weight := func(int) float64 { return 1 }
+	if rng.IntN(2) == 0 { // a soft round blob around one of the pixels, grown until it covers ShadeBlob of them
+		w := img.Rect.Dx()
+		o := idx[rng.IntN(len(idx))]
+		cx, cy := float64(o/4%w), float64(o/4/w)
+		r := 8.0
+		weight = func(o int) float64 {
+			d := math.Hypot(float64(o/4%w)-cx, float64(o/4/w)-cy)
+			return math.Max(0, math.Min(1, (r-d)/4+0.5))
+		}
+		for ; r < 2*float64(w); r += 2 {
+			var sum float64
+			for _, o := range idx {
+				sum += weight(o)
+			}
+			if sum >= ShadeBlob*float64(len(idx)) {
+				break
+			}
+		}
+	}
 	out := image.NewRGBA(img.Rect)
 	copy(out.Pix, img.Pix)
-	moved := 0
-	for o := 0; o+3 < len(out.Pix); o += 4 {
-		px := color.RGBA{out.Pix[o], out.Pix[o+1], out.Pix[o+2], 255}
-		if world.DeltaE(world.Lab(px), lab) >= judge.PaletteNear {
-			continue
+	diff := [3]float64{float64(s.R) - float64(c.R), float64(s.G) - float64(c.G), float64(s.B) - float64(c.B)}
+	for _, o := range idx {
+		wt := weight(o)
+		for ch, d := range diff {
+			out.Pix[o+ch] = uint8(min(255, max(0, math.Round(float64(out.Pix[o+ch])+wt*d))))
 		}
-		for ch, d := range [3]int{int(s.R) - int(c.R), int(s.G) - int(c.G), int(s.B) - int(c.B)} {
-			out.Pix[o+ch] = uint8(min(255, max(0, int(out.Pix[o+ch])+d)))
-		}
-		moved++
 	}
-	return out, moved > 0
+	// "no" must be what the palette judge says of the image and its own colours
+	hexes := make([]string, len(own))
+	for k, o := range own {
+		hexes[k] = fmt.Sprintf("#%02x%02x%02x", o.R, o.G, o.B)
+	}
+	if res, err := judge.Check(out, judge.Target{Kind: "palette", Colors: hexes}); err != nil || res.Verdict.Pass {
+		return nil, false
+	}
+	return out, true
 }
+
+// ShadeBlob is the least share of a colour's pixels a partial shadeImage moves.
+const ShadeBlob = 0.7
 
 // bigColour picks one of the first three main colours that fills at least
 // SwapShare of the image.
