@@ -97,7 +97,7 @@ type RaterConfig struct {
 
 // DefaultRaterConfig is the shipped rater's architecture.
 func DefaultRaterConfig() RaterConfig {
-	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Slope: 0.1}
+	return RaterConfig{MaxWords: 24, Embed: 16, Hidden: 128, Stem: [2]int{16, 32}, Width: 64, Blocks: 4, Groups: 8, Head: 128, FC: 128, Grid: 4, Readout: 16, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 2, AttendDim: 16, MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Match: 8, MatchDim: 8, Slope: 0.1}
 }
 
 // Validate checks that all sizes are usable.
