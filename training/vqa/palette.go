@@ -97,12 +97,7 @@ const SwapShare = 0.2
 // by one of others at least delta E 25 from all of them. It returns false
 // when there is none.
 func swapMain(rng *rand.Rand, own []color.RGBA, cover []float64, others []color.RGBA) ([]color.RGBA, bool) {
-	var big []int
-	for i := range min(3, len(own)) {
-		if cover[i] >= SwapShare {
-			big = append(big, i)
-		}
-	}
+	big := bigColours(own, cover)
 	var far []color.RGBA
 	for _, o := range others {
 		near := false
@@ -128,14 +123,10 @@ const ShadeMin, ShadeMax = 20.0, 45.0
 
 // shadeMain is a copy of the main colours own (by coverage, cover) with
 // one of the first three that fills at least SwapShare of the image
-// replaced by a shade of itself (shadeOf). It returns false when there is
-// no such colour or no try finds a shade.
+// replaced by a shade of itself (shadeBig). It returns false when there
+// is no such colour or no try finds a shade.
 func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
-	i, ok := bigColour(rng, own, cover)
-	if !ok {
-		return nil, false
-	}
-	s, ok := shadeOf(rng, own, i)
+	i, s, ok := shadeBig(rng, own, cover)
 	if !ok {
 		return nil, false
 	}
@@ -155,11 +146,7 @@ func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA,
 // palette judge fails the image against its own colours, so "no" is what
 // the judge would say.
 func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float64) (*image.RGBA, bool) {
-	i, ok := bigColour(rng, own, cover)
-	if !ok {
-		return nil, false
-	}
-	s, ok := shadeOf(rng, own, i)
+	i, s, ok := shadeBig(rng, own, cover)
 	if !ok {
 		return nil, false
 	}
@@ -217,25 +204,28 @@ func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float
 // ShadeBlob is the least share of a colour's pixels a partial shadeImage moves.
 const ShadeBlob = 0.7
 
-// bigColour picks one of the first three main colours that fills at least
+// bigColours lists which of the first three main colours fill at least
 // SwapShare of the image.
-func bigColour(rng *rand.Rand, own []color.RGBA, cover []float64) (int, bool) {
+func bigColours(own []color.RGBA, cover []float64) []int {
 	var big []int
 	for i := range min(3, len(own)) {
 		if cover[i] >= SwapShare {
 			big = append(big, i)
 		}
 	}
-	if len(big) == 0 {
-		return 0, false
-	}
-	return big[rng.IntN(len(big))], true
+	return big
 }
 
-// shadeOf is a shade of own[i]: darker, lighter or greyer, at ShadeMin to
-// ShadeMax from it and at least delta E 15 from the other colours; false
-// when eight tries find none.
-func shadeOf(rng *rand.Rand, own []color.RGBA, i int) (color.RGBA, bool) {
+// shadeBig picks one of the bigColours, i, and a shade of it: darker,
+// lighter or greyer, at ShadeMin to ShadeMax from it and at least delta E
+// 15 from the other colours; false when there is no big colour or eight
+// tries find no shade.
+func shadeBig(rng *rand.Rand, own []color.RGBA, cover []float64) (int, color.RGBA, bool) {
+	big := bigColours(own, cover)
+	if len(big) == 0 {
+		return 0, color.RGBA{}, false
+	}
+	i := big[rng.IntN(len(big))]
 	c := own[i]
 	for range 8 {
 		var s color.RGBA
@@ -254,10 +244,10 @@ func shadeOf(rng *rand.Rand, own []color.RGBA, i int) (color.RGBA, bool) {
 			ok = ok && (j == i || world.DeltaE(world.Lab(o), world.Lab(s)) >= 15)
 		}
 		if ok {
-			return s, true
+			return i, s, true
 		}
 	}
-	return color.RGBA{}, false
+	return 0, color.RGBA{}, false
 }
 
 // mixRGB is a + t(b - a).
