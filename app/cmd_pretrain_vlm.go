@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"dualprocess/model"
+	"dualprocess/training/mine"
 	"dualprocess/training/raterfit"
 )
 
@@ -17,7 +18,7 @@ func init() {
 		name: "vlm",
 		summary: "Train the rater (the built-in VLM) on questions about renders and generator samples, " +
 			"with augmentation and adversarial examples.",
-		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--init FILE] [--lr LR] [--focus F] [--questions N] [--families F,...] [--config FILE.json] [--generator FILE|none] [--log FILE]",
+		args:  "--out FILE [--steps N] [--seed S] [--resume CKPT] [--checkpoint CKPT] [--init FILE] [--lr LR] [--focus F] [--questions N] [--families F,...] [--config FILE.json] [--generator FILE|none] [--mined DIR,...] [--log FILE]",
 		setup: setupPretrainVLM,
 	})
 }
@@ -31,6 +32,7 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 	ckpt := fs.String("checkpoint", "", "checkpoint written every few hundred steps and on Ctrl-C (default: OUT with .ckpt before the extension)")
 	genPath := fs.String("generator", "", "generator weights whose samples join the training scenes (default: the built-in ones; none: renders only)")
 	logPath := fs.String("log", "", "also append the progress lines to this file")
+	minedDir := fs.String("mined", "", "directories (comma-separated) of images mined from teaching runs (dualprocess mine); the settings' \"mined\" share of each batch comes from them")
 	initPath := fs.String("init", "", "start from these rater weights: every tensor whose name and shape fit today's architecture (new layers start fresh)")
 	lr := fs.Float64("lr", def.LR, "peak learning rate")
 	focus := fs.Float64("focus", def.Focus, "share of the examples drawn by each family's recent error rate rather than uniformly")
@@ -105,6 +107,16 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 		}
 		defer closeLog()
 		opt := raterfit.Options{Out: *out, Checkpoint: *ckpt, Log: log}
+		if *minedDir != "" {
+			for _, dir := range strings.Split(*minedDir, ",") {
+				m, err := mine.Load(dir)
+				if err != nil {
+					return err
+				}
+				opt.Mined = append(opt.Mined, m...)
+			}
+			fmt.Fprintf(e.stderr, "mined: %d images from %s\n", len(opt.Mined), *minedDir)
+		}
 		if *genPath != "none" {
 			gen, err := loadGenerator(*genPath)
 			if err != nil {

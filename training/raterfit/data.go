@@ -228,7 +228,11 @@ func Make(rng *rand.Rand, family string, scene func() Scene, more int) (Example,
 }
 
 // QA is a question and its true answer.
-type QA struct{ Family, Question, Answer string }
+type QA struct {
+	Family   string `json:"family"`
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+}
 
 // textFamilies ask about the image without drawing on it, so their
 // questions can be added to any example of the same scene.

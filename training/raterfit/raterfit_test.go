@@ -99,7 +99,7 @@ func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	p := newPool(3, 8, 1, nil, 0)
 	p.fill(-1)
-	batch, err := makeBatch(rng, p, nil, 4, 0, run.familyWeights())
+	batch, err := makeBatch(rng, p, nil, nil, 4, 0, run.familyWeights())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,9 +37,10 @@ type Config struct {
 	// question (a stage that works on what lags); the text-only questions
 	// added to each image keep the others in training.
 	Families  []string `json:"families,omitempty"`
-	MaxEps    float64  `json:"max_eps"`    // largest L-inf radius of an adversarial perturbation (0..1 units)
-	GenShare  float64  `json:"gen_share"`  // share of scenes painted by the generator, when one is given
-	AuxWeight float64  `json:"aux_weight"` // weight of the auxiliary maps' squared error in the loss
+	MaxEps    float64  `json:"max_eps"`         // largest L-inf radius of an adversarial perturbation (0..1 units)
+	GenShare  float64  `json:"gen_share"`       // share of scenes painted by the generator, when one is given
+	Mined     float64  `json:"mined,omitempty"` // share of a batch drawn from the mined images (Options.Mined)
+	AuxWeight float64  `json:"aux_weight"`      // weight of the auxiliary maps' squared error in the loss
 	LogEvery  int      `json:"log_every"`
 	EvalEvery int      `json:"eval_every"`
 	SaveEvery int      `json:"save_every"`
@@ -73,6 +74,8 @@ func (c Config) Validate() error {
 			c.AuxWeight, c.Model.Aux, len(AuxMaps), c.Model.AuxScene, len(AuxScene))
 	case c.Adversarial < 0 || c.Adversarial > 0.5 || c.MaxEps < 0 || c.MaxEps > 0.1 || c.GenShare < 0 || c.GenShare > 1:
 		return fmt.Errorf("training config: adversarial share %v (0..0.5), eps %v (0..0.1), generator share %v (0..1)", c.Adversarial, c.MaxEps, c.GenShare)
+	case c.Mined < 0 || c.Mined > 0.5:
+		return fmt.Errorf("training config: mined share %v (0..0.5)", c.Mined)
 	case c.LogEvery < 1 || c.EvalEvery < 1 || c.SaveEvery < 1 || c.EvalPer < 1:
 		return fmt.Errorf("training config: log, eval and save intervals and eval size must be positive")
 	}
@@ -94,6 +97,7 @@ type Options struct {
 	Checkpoint string    // periodic checkpoint; "" disables
 	Log        io.Writer // progress lines
 	Paint      Painter   // generator samples; nil trains on renders only
+	Mined      []Mined   // images from teaching runs (Config.Mined of each batch)
 }
 
 // Train runs (or continues) the run to its last step, then writes the weights.
@@ -117,6 +121,10 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 		}
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(opt.Log, format+"\n", a...) }
+	nMined := int(cfg.Mined*float64(cfg.Batch) + 0.5)
+	if nMined > 0 && len(opt.Mined) == 0 {
+		return fmt.Errorf("the settings ask for mined images (%v of each batch) and none are given", cfg.Mined)
+	}
 	genShare := cfg.GenShare
 	if opt.Paint == nil {
 		genShare = 0
@@ -150,7 +158,7 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 			return err
 		}
 		rng := rand.New(rand.NewPCG(cfg.Seed, uint64(t)))
-		batch, err := makeBatch(rng, p, pending, cfg.Batch, cfg.Questions-1, run.familyWeights())
+		batch, err := makeBatch(rng, p, pending, sample(rng, opt.Mined, nMined), cfg.Batch, cfg.Questions-1, run.familyWeights())
 		if err != nil {
 			return err
 		}
@@ -268,10 +276,30 @@ func (c Config) adversarial(t int) int {
 	return int(c.Adversarial * float64(c.Batch))
 }
 
-// makeBatch is the pending adversarial examples followed by fresh ones of
+// sample is n of ms drawn at random (with replacement; none when ms is empty).
+func sample[T any](rng *rand.Rand, ms []T, n int) []T {
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]T, n)
+	for i := range out {
+		out[i] = ms[rng.IntN(len(ms))]
+	}
+	return out
+}
+
+// makeBatch is the pending adversarial examples, then the mined ones, then fresh ones of
 // families drawn by weight, each with its answer balanced by vqa, augmented.
-func makeBatch(rng *rand.Rand, p *pool, pending []Example, size, more int, weights []float64) ([]Example, error) {
+func makeBatch(rng *rand.Rand, p *pool, pending []Example, mined []Mined, size, more int, weights []float64) ([]Example, error) {
 	batch := slices.Clone(pending[:min(len(pending), size)])
+	for _, m := range mined[:min(len(mined), size-len(batch))] {
+		ex, err := minedExample(rng, m, more)
+		if err != nil {
+			return nil, err
+		}
+		Augment(rng, &ex)
+		batch = append(batch, ex)
+	}
 	families := vqa.Families()
 	for len(batch) < size {
 		f := families[pickWeighted(rng, weights)]

@@ -32,25 +32,35 @@ func NameSky(r world.Rendering, img *image.RGBA) string {
 // nearestSkyName is the SkyColours name nearest to img's plain sky and its
 // distance ("", +Inf without a sky).
 func nearestSkyName(r world.Rendering, img *image.RGBA) (string, float64) {
+	ds := skyDistances(r, img)
+	best, bestD := "", math.Inf(1)
+	for _, name := range skyNames {
+		if d, ok := ds[name]; ok && d < bestD {
+			best, bestD = name, d
+		}
+	}
+	return best, bestD
+}
+
+// skyDistances is the distance of img's plain sky (median colour) from
+// each SkyColours gradient painted over the same pixels; empty without a sky.
+func skyDistances(r world.Rendering, img *image.RGBA) map[string]float64 {
 	sky := skyPixels(r)
 	if len(sky) < 8 {
-		return "", math.Inf(1)
+		return nil
 	}
 	own := medianLab(len(sky), func(i int) color.RGBA {
 		o := img.PixOffset(sky[i]%world.Size, sky[i]/world.Size)
 		return color.RGBA{img.Pix[o], img.Pix[o+1], img.Pix[o+2], 255}
 	})
-	best, bestD := "", math.Inf(1)
+	out := map[string]float64{}
 	for _, name := range skyNames {
-		d := world.DeltaE(own, medianLab(len(sky), func(i int) color.RGBA {
+		out[name] = world.DeltaE(own, medianLab(len(sky), func(i int) color.RGBA {
 			c := gradientAt(r, SkyColours[name], sky[i])
 			return color.RGBA{uint8(math.Round(c[0])), uint8(math.Round(c[1])), uint8(math.Round(c[2])), 255}
 		}))
-		if d < bestD {
-			best, bestD = name, d
-		}
 	}
-	return best, bestD
+	return out
 }
 
 // skyNames are the SkyColours names in a fixed order.
