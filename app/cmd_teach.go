@@ -262,12 +262,12 @@ func teachAll(e env, m *models, dir string, steps int, oracle bool) error {
 			return fmt.Errorf("task %s: %w", name, err)
 		}
 		b, a := rep.Before, rep.After
-		rows = append(rows, fmt.Sprintf("| %s | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.2f | %.2f | %.3f | %.0f s |", name, task.Judge.Kind,
-			b.JudgePassed, b.Of, 100*b.JudgeSuccess, a.JudgePassed, a.Of, 100*a.JudgeSuccess, b.RaterProb, a.RaterProb,
-			a.MeanChange, rep.TrainSeconds+rep.EvalSeconds))
+		rows = append(rows, fmt.Sprintf("| %s | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.3g -> %.3g (%.3g %s) | %.2f | %.2f | %.3f | %.0f s |", name, task.Judge.Kind,
+			b.JudgePassed, b.Of, 100*b.JudgeSuccess, a.JudgePassed, a.Of, 100*a.JudgeSuccess, b.MedianError, a.MedianError, a.Tolerance, a.Units,
+			b.RaterProb, a.RaterProb, a.MeanChange, rep.TrainSeconds+rep.EvalSeconds))
 	}
-	fmt.Fprintln(e.stdout, "| task | judge | judge success before | judge success after | rater p before | rater p after | image change | time |")
-	fmt.Fprintln(e.stdout, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(e.stdout, "| task | judge | judge success before | judge success after | median judge error before -> after (tolerance) | rater p before | rater p after | image change | time |")
+	fmt.Fprintln(e.stdout, "|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		fmt.Fprintln(e.stdout, r)
 	}

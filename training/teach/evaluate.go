@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,12 @@ type Summary struct {
 	JudgeSuccess float64 `json:"judge_success"`         // share of seeds the judge passes: the evidence
 	RaterProb    float64 `json:"mean_rater_prob"`       // mean rater probability: not evidence on its own
 	MeanChange   float64 `json:"mean_change,omitempty"` // after: mean of the seeds' Change
+	// MedianError is the median of the judge's distance from the target
+	// (Tolerance and below passes, in Units): how near a task is that few
+	// seeds pass.
+	MedianError float64 `json:"median_judge_error"`
+	Tolerance   float64 `json:"judge_tolerance"`
+	Units       string  `json:"judge_units"`
 }
 
 // Images holds the evaluation images, one per seed, for the grid.
@@ -127,14 +134,19 @@ func rate(task *Task, rater Rater, ov *visual.Overlay, s *model.Sampler, p world
 
 func summarize(seeds []SeedResult, after bool) Summary {
 	var s Summary
+	var errs []float64
 	for _, r := range seeds {
 		rt := r.Before
 		if after {
 			rt = *r.After
 		}
 		s.Of++
-		if rt.Judge.Verdict != nil && rt.Judge.Verdict.Pass {
-			s.JudgePassed++
+		if v := rt.Judge.Verdict; v != nil {
+			if v.Pass {
+				s.JudgePassed++
+			}
+			errs = append(errs, v.Error)
+			s.Tolerance, s.Units = v.Tolerance, v.Units
 		}
 		s.RaterProb += rt.RaterProb
 		if after {
@@ -145,6 +157,10 @@ func summarize(seeds []SeedResult, after bool) Summary {
 		s.JudgeSuccess = float64(s.JudgePassed) / float64(s.Of)
 		s.RaterProb /= float64(s.Of)
 		s.MeanChange /= float64(s.Of)
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		s.MedianError = (errs[(len(errs)-1)/2] + errs[len(errs)/2]) / 2
 	}
 	return s
 }

@@ -14,6 +14,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"dualprocess/model"
+	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 )
 
@@ -254,5 +255,19 @@ func TestPreserveKeepsTheAdaptedImageNearTheBase(t *testing.T) {
 	t.Logf("mean change: %.4f without the term, %.4f with weight 50", free, kept)
 	if !(kept < free/2) {
 		t.Errorf("mean change %.4f with preserve 50, %.4f without: want less than half", kept, free)
+	}
+}
+
+func TestSummaryMedianJudgeError(t *testing.T) {
+	rating := func(err float64) *Rating {
+		return &Rating{Judge: judge.Result{Verdict: &judge.Verdict{Pass: err <= 25, Error: err, Tolerance: 25, Units: "delta E"}}}
+	}
+	seeds := []SeedResult{{After: rating(40)}, {After: rating(10)}, {After: rating(30)}, {After: rating(50)}}
+	s := summarize(seeds, true)
+	if s.MedianError != 35 || s.Tolerance != 25 || s.Units != "delta E" || s.JudgePassed != 1 {
+		t.Errorf("summary %+v: want median 35 of 25 delta E, 1 passed", s)
+	}
+	if s := summarize(seeds[:3], true); s.MedianError != 30 {
+		t.Errorf("median of three %v, want 30", s.MedianError)
 	}
 }
