@@ -43,8 +43,8 @@ type Summary struct {
 	RaterProb    float64 `json:"mean_rater_prob"`       // mean rater probability: not evidence on its own
 	MeanChange   float64 `json:"mean_change,omitempty"` // after: mean of the seeds' Change
 	// MedianError is the median of the judge's distance from the target
-	// (Tolerance and below passes, in Units): how near a task is that few
-	// seeds pass.
+	// over the seeds where it found what it measures (Tolerance and below
+	// passes, in Units): how near a task is that few seeds pass.
 	MedianError float64 `json:"median_judge_error"`
 	Tolerance   float64 `json:"judge_tolerance"`
 	Units       string  `json:"judge_units"`
@@ -145,7 +145,9 @@ func summarize(seeds []SeedResult, after bool) Summary {
 			if v.Pass {
 				s.JudgePassed++
 			}
-			errs = append(errs, v.Error)
+			if rt.Judge.Found { // a judge that found nothing to measure has no distance
+				errs = append(errs, v.Error)
+			}
 			s.Tolerance, s.Units = v.Tolerance, v.Units
 		}
 		s.RaterProb += rt.RaterProb

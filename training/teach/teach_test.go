@@ -260,9 +260,10 @@ func TestPreserveKeepsTheAdaptedImageNearTheBase(t *testing.T) {
 
 func TestSummaryMedianJudgeError(t *testing.T) {
 	rating := func(err float64) *Rating {
-		return &Rating{Judge: judge.Result{Verdict: &judge.Verdict{Pass: err <= 25, Error: err, Tolerance: 25, Units: "delta E"}}}
+		return &Rating{Judge: judge.Result{Found: err >= 0, Verdict: &judge.Verdict{Pass: err >= 0 && err <= 25, Error: err, Tolerance: 25, Units: "delta E"}}}
 	}
-	seeds := []SeedResult{{After: rating(40)}, {After: rating(10)}, {After: rating(30)}, {After: rating(50)}}
+	// the last seed's judge found no sky: it has no distance
+	seeds := []SeedResult{{After: rating(40)}, {After: rating(10)}, {After: rating(30)}, {After: rating(50)}, {After: rating(-1)}}
 	s := summarize(seeds, true)
 	if s.MedianError != 35 || s.Tolerance != 25 || s.Units != "delta E" || s.JudgePassed != 1 {
 		t.Errorf("summary %+v: want median 35 of 25 delta E, 1 passed", s)
