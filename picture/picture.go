@@ -16,6 +16,18 @@ import (
 // Gutter is the width in pixels of the white lines between grid tiles.
 const Gutter = 2
 
+// ToRGBA returns img as an *image.RGBA with its origin at (0, 0): img itself
+// when it already is one, otherwise a copy.
+func ToRGBA(img image.Image) *image.RGBA {
+	if r, ok := img.(*image.RGBA); ok && r.Rect.Min == (image.Point{}) {
+		return r
+	}
+	b := img.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Rect, img, b.Min, draw.Src)
+	return out
+}
+
 // SquareCols is the number of columns of the near-square grid for n tiles.
 func SquareCols(n int) int {
 	if n < 1 {

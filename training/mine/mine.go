@@ -114,16 +114,24 @@ func mineRun(ctx context.Context, cfg Config, i int, gen *model.Generator, rater
 	if err != nil {
 		return nil, err
 	}
+	samplers := make([]*model.Sampler, len(cfg.Weights)) // one compiled graph per weight
+	for j, w := range cfg.Weights {
+		if samplers[j], err = gen.NewSampler(1, model.Active{Adapter: adapter, Weight: w}); err != nil {
+			return nil, err
+		}
+		defer samplers[j].Close()
+	}
 	var decoys []Decoy
 	yes := 0
 	for k := range int64(cfg.Images) {
 		seed := seed0 + k
 		r := world.Render(world.Sample(p, world.Noise(seed)))
-		for _, w := range cfg.Weights {
-			img, err := gen.Generate(p, seed, model.Active{Adapter: adapter, Weight: w})
+		for j, w := range cfg.Weights {
+			imgs, err := samplers[j].Generate([]world.Prompt{p}, [][]float64{world.Noise(seed)})
 			if err != nil {
 				return nil, err
 			}
+			img := imgs[0]
 			qas := tg.label(rng, r, img)
 			if len(qas) < MinQuestions {
 				continue
@@ -169,7 +177,7 @@ func (tg target) task(p world.Prompt, seed0 int64, steps int) (*teach.Task, erro
 	switch tg.family {
 	case "sky":
 		c := vqa.SkyColours[tg.sky][1]
-		t.Judge = judge.Target{Kind: "sky", Colors: []string{hexOf(color.RGBA{uint8(c[0] * 255), uint8(c[1] * 255), uint8(c[2] * 255), 255})}}
+		t.Judge = judge.Target{Kind: "sky", Colors: []string{world.Hex(uint8(c[0]*255), uint8(c[1]*255), uint8(c[2]*255))}}
 	case "palette":
 		t.Visual.Strokes = []visual.Stroke{{Tool: "swatches", Colors: hexes(tg.swatches)}}
 		t.Judge = judge.Target{Kind: "palette", Colors: hexes(tg.swatches)}
@@ -210,12 +218,10 @@ func (tg target) label(rng *rand.Rand, r world.Rendering, img *image.RGBA) []rat
 	return qas
 }
 
-func hexOf(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
-
 func hexes(cs []color.RGBA) []string {
 	var out []string
 	for _, c := range cs {
-		out = append(out, hexOf(c))
+		out = append(out, world.Hex(c.R, c.G, c.B))
 	}
 	return out
 }

@@ -124,7 +124,7 @@ func readRGBA(t *testing.T, path string) *image.RGBA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return toRGBA(img)
+	return picture.ToRGBA(img)
 }
 
 func parseHexes(t *testing.T, hexes []string) []color.RGBA {

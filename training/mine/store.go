@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/draw"
 	"os"
 	"path/filepath"
 
@@ -97,7 +95,7 @@ func (d Decoy) mined(dir string) (raterfit.Mined, error) {
 		return raterfit.Mined{}, fmt.Errorf("%dx%d pixels, want %dx%d", b.Dx(), b.Dy(), world.Size, world.Size)
 	}
 	m := raterfit.Mined{Family: d.QAs[0].Family, Scene: world.Render(world.Sample(p, world.Noise(d.Noise))),
-		Image: toRGBA(img), QAs: d.QAs}
+		Image: picture.ToRGBA(img), QAs: d.QAs}
 	if len(d.Swatches) > 0 {
 		drawing, err := visual.DrawStrokes([]visual.Stroke{{Tool: "swatches", Colors: d.Swatches}}, world.Size)
 		if err != nil {
@@ -108,10 +106,4 @@ func (d Decoy) mined(dir string) (raterfit.Mined, error) {
 		}
 	}
 	return m, nil
-}
-
-func toRGBA(img image.Image) *image.RGBA {
-	out := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
-	draw.Draw(out, out.Rect, img, img.Bounds().Min, draw.Src)
-	return out
 }

@@ -6,12 +6,12 @@ package raterfit
 import (
 	"fmt"
 	"image"
-	"image/draw"
 	"math"
 	"math/rand/v2"
 	"slices"
 
 	"dualprocess/model"
+	"dualprocess/picture"
 	"dualprocess/training/visual"
 	"dualprocess/training/vqa"
 	"dualprocess/training/world"
@@ -262,21 +262,11 @@ func addQuestions(rng *rand.Rand, ex *Example, s Scene, keeps []string, n int) b
 
 // Planes converts an image to channel-first float planes in 0..1.
 func Planes(img image.Image) []float32 {
-	t, err := model.ImagesTensor([]*image.RGBA{toRGBA(img)})
+	t, err := model.ImagesTensor([]*image.RGBA{picture.ToRGBA(img)})
 	if err != nil { // one image: cannot fail
 		panic(err)
 	}
 	return t.Data().([]float32)
-}
-
-func toRGBA(img image.Image) *image.RGBA {
-	if r, ok := img.(*image.RGBA); ok && r.Rect.Min == (image.Point{}) {
-		return r
-	}
-	b := img.Bounds()
-	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(out, out.Rect, img, b.Min, draw.Src)
-	return out
 }
 
 // Augment perturbs an example's image in place: a slight blur now and then,

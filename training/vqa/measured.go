@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"dualprocess/training/judge"
 	"dualprocess/training/world"
 )
 
@@ -46,22 +47,14 @@ func SkyQuestion(rng *rand.Rand, name string) string {
 // SkyNames are the sky colours the rater names.
 func SkyNames() []string { return append([]string(nil), skyNames...) }
 
-// Palette measurement for labels: the mean distance of the pixels from
-// their nearest colour and the share of pixels near (PaletteNear) and
-// nearest to each colour. A palette fits when the mean is under
-// PaletteFitMean and every colour covers PaletteFitCover; the answer is
-// measured only at a margin from both.
-const (
-	PaletteFitMean  = 10.0
-	PaletteFitCover = 0.01
-	paletteNear     = 15.0
-)
-
-// PaletteAnswer says whether img uses the colours cols: "no" when its
-// pixels are on average more than PaletteFitMean + LabelMargin from their
-// nearest colour or a colour covers under half of PaletteFitCover, "yes"
-// when within PaletteFitMean - LabelMargin and every colour covers twice
-// PaletteFitCover; ok is false in between.
+// PaletteAnswer says whether img uses the colours cols, measured as the
+// palette judge's lines put it (mean distance of the pixels from their
+// nearest colour; the share of pixels near and nearest to each colour) but
+// on the plain pixels and with a margin from both lines: "no" when the mean
+// is more than judge.PaletteTolerance + LabelMargin or a colour covers under
+// half of judge.PaletteMinCoverage, "yes" when the mean is within
+// judge.PaletteTolerance - LabelMargin and every colour covers twice
+// judge.PaletteMinCoverage; ok is false in between.
 func PaletteAnswer(img *image.RGBA, cols []color.RGBA) (answer string, ok bool) {
 	mean, cover := paletteFit(img, cols)
 	least := math.Inf(1)
@@ -69,9 +62,9 @@ func PaletteAnswer(img *image.RGBA, cols []color.RGBA) (answer string, ok bool) 
 		least = math.Min(least, c)
 	}
 	switch {
-	case mean > PaletteFitMean+LabelMargin || least < PaletteFitCover/2:
+	case mean > judge.PaletteTolerance+LabelMargin || least < judge.PaletteMinCoverage/2:
 		return "no", true
-	case mean < PaletteFitMean-LabelMargin && least >= 2*PaletteFitCover:
+	case mean < judge.PaletteTolerance-LabelMargin && least >= 2*judge.PaletteMinCoverage:
 		return "yes", true
 	}
 	return "", false
@@ -96,7 +89,7 @@ func paletteFit(img *image.RGBA, cols []color.RGBA) (mean float64, cover []float
 				}
 			}
 			mean += best / n
-			if best <= paletteNear {
+			if best <= judge.PaletteNear {
 				cover[bi] += 1 / n
 			}
 		}
