@@ -13,7 +13,7 @@ func init() {
 		name: "mine",
 		summary: "Find the rater's blind spots: teach short adapters against it for random sky colours and palettes " +
 			"on training scenes and keep the adapted images, labelled from their pixels, for the next rater's training (pretrain vlm --mined).",
-		args:  "--out DIR [--runs N] [--steps N] [--images N] [--seed S] [--rater FILE] [--generator FILE] [--log FILE]",
+		args:  "--out DIR [--runs N] [--first N] [--steps N] [--images N] [--seed S] [--rater FILE] [--generator FILE] [--log FILE]",
 		setup: setupMine,
 	})
 }
@@ -22,6 +22,7 @@ func setupMine(fs *flag.FlagSet) func(env, []string) error {
 	def := mine.DefaultConfig()
 	out := fs.String("out", "", "directory of the decoys (decoys.json and PNGs); an existing one is added to (required)")
 	runs := fs.Int("runs", def.Runs, "teaching runs, sky colours and palettes in turn")
+	first := fs.Int("first", 0, "number of the first run: continue a stopped mine with the number of the run after its last log line")
 	steps := fs.Int("steps", def.Steps, "teaching steps per run")
 	images := fs.Int("images", def.Images, "noise seeds drawn per run, each at adapter weights 0.5 and 1")
 	seed := fs.Uint64("seed", def.Seed, "seed of the runs' prompts, targets and noise seeds (use another one to add to a directory)")
@@ -35,9 +36,9 @@ func setupMine(fs *flag.FlagSet) func(env, []string) error {
 		if *out == "" {
 			return usagef("missing --out")
 		}
-		cfg := mine.Config{Runs: *runs, Steps: *steps, Images: *images, Weights: def.Weights, Seed: *seed}
-		if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 {
-			return usagef("--runs %d, --steps %d, --images %d: must be positive", cfg.Runs, cfg.Steps, cfg.Images)
+		cfg := mine.Config{Runs: *runs, First: *first, Steps: *steps, Images: *images, Weights: def.Weights, Seed: *seed}
+		if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 || cfg.First < 0 {
+			return usagef("--runs %d, --steps %d, --images %d must be positive, --first %d not negative", cfg.Runs, cfg.Steps, cfg.Images, cfg.First)
 		}
 		gen, err := loadGenerator(*genPath)
 		if err != nil {

@@ -33,6 +33,7 @@ import (
 // Config is a mining run's settings.
 type Config struct {
 	Runs    int       `json:"runs"`    // teaching runs
+	First   int       `json:"first"`   // index of the first run (to continue a stopped mine)
 	Steps   int       `json:"steps"`   // steps per run
 	Images  int       `json:"images"`  // noise seeds drawn per run (its first training seeds)
 	Weights []float64 `json:"weights"` // adapter weights each seed is drawn at
@@ -75,13 +76,16 @@ type target struct {
 	swatches []color.RGBA // palette
 }
 
-// Mine runs cfg.Runs teaching runs against rater and hands each run's
-// decoys to keep as they come. It stops between runs when ctx is done.
+// Mine runs cfg.Runs teaching runs against rater, numbered from cfg.First,
+// and hands each run's decoys to keep as they come. It stops between runs
+// when ctx is done. Each run depends only on cfg.Seed and its number, so
+// a stopped mine continues where it stopped with First set to the next run.
 func Mine(ctx context.Context, cfg Config, gen *model.Generator, rater teach.Rater, log io.Writer, keep func([]Decoy) error) error {
-	if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 || len(cfg.Weights) == 0 {
-		return fmt.Errorf("mine: runs %d, steps %d, images %d and weights %v must be positive", cfg.Runs, cfg.Steps, cfg.Images, cfg.Weights)
+	if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 || len(cfg.Weights) == 0 || cfg.First < 0 {
+		return fmt.Errorf("mine: runs %d, steps %d, images %d and weights %v must be positive, first run %d not negative",
+			cfg.Runs, cfg.Steps, cfg.Images, cfg.Weights, cfg.First)
 	}
-	for i := range cfg.Runs {
+	for i := cfg.First; i < cfg.First+cfg.Runs; i++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

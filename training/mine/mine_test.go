@@ -91,6 +91,30 @@ func TestMinedImagesAreLabelledByTheirPixels(t *testing.T) {
 	if err != nil || len(again.Decoys) != len(store.Decoys) {
 		t.Fatalf("reopened store: %v, %d decoys", err, len(again.Decoys))
 	}
+
+	// A mine stopped after its first run continues with the second alone.
+	var cont []Decoy
+	cfg.First, cfg.Runs = 1, 1
+	if err := Mine(context.Background(), cfg, gen, teach.NewFrozenRater(r), io.Discard, func(d []Decoy) error {
+		cont = append(cont, d...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var second []Decoy
+	for _, d := range store.Decoys {
+		if d.Run == 1 {
+			second = append(second, d)
+		}
+	}
+	if len(cont) != len(second) || len(cont) == 0 {
+		t.Fatalf("continued mine kept %d images, the whole mine's second run %d", len(cont), len(second))
+	}
+	for i, d := range cont {
+		if d.Run != 1 || d.Noise != second[i].Noise || !picture.Equal(d.Image, second[i].Image) {
+			t.Errorf("continued image %d (run %d, noise %d) differs from the whole mine's", i, d.Run, d.Noise)
+		}
+	}
 }
 
 func TestLoadNamesWhatIsWrong(t *testing.T) {
