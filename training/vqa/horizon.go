@@ -44,6 +44,8 @@ func init() {
 			img = decoyStroke(rng, r, y)
 		case offset >= 4.5 && k == 1:
 			img = decoyHaze(rng, r, y)
+		case offset >= MinGlowGap && k == 2 && horizonStep(r) >= MinGlowStep:
+			img = decoyGlow(rng, r, y)
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.HLine(d, visual.Red, y, pick(rng, 1.0, 1.5, 2.0))
@@ -65,6 +67,12 @@ func init() {
 func decoyStroke(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
 	img := image.NewRGBA(r.Image.Rect)
 	copy(img.Pix, r.Image.Pix)
+	paintStroke(rng, r, img, y)
+	return img
+}
+
+// paintStroke paints decoyStroke's stroke into img.
+func paintStroke(rng *rand.Rand, r world.Rendering, img *image.RGBA, y float64) {
 	col := color.RGBA{uint8(rng.IntN(50)), uint8(rng.IntN(50)), uint8(rng.IntN(50)), 255}
 	if rng.IntN(2) == 0 { // the ground's own colour, from below the horizon
 		gy := min(world.Size-1, int(r.Truth.Horizon)+3+rng.IntN(4))
@@ -78,7 +86,6 @@ func decoyStroke(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
 			img.SetRGBA(px, py, col)
 		}
 	}
-	return img
 }
 
 // MaxHaze is the most a decoyHaze band turns towards the sky's colour:
@@ -117,6 +124,59 @@ func decoyHaze(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
 				img.Pix[o+ch] = uint8(math.Round(float64(img.Pix[o+ch])*(1-w) + sky[ch]/float64(n)*w))
 			}
 		}
+	}
+	return img
+}
+
+// MinGlowGap is how far below the horizon a red line must be for a
+// decoyGlow band above it: far enough for ground between the two.
+// MinGlowStep is the least colour step (delta E) across the horizon for
+// one: a faint horizon (a dark sea at night) would lose to the band.
+const MinGlowGap, MinGlowStep = 10.0, 25.0
+
+// horizonStep is the delta E between the median colours of the three rows
+// above the rendering's horizon and the three below it.
+func horizonStep(r world.Rendering) float64 {
+	h := int(math.Round(r.Truth.Horizon))
+	rows := func(y0 int) [3]float64 {
+		return medianLab(3*world.Size, func(i int) color.RGBA {
+			return r.Image.RGBAAt(i%world.Size, min(world.Size-1, max(0, y0+i/world.Size)))
+		})
+	}
+	return world.DeltaE(rows(h-4), rows(h+1))
+}
+
+// decoyGlow paints a band of horizon glow, 3 to 8 px tall, just above a
+// red line at least MinGlowGap below the horizon: the lower half of a sky
+// gradient, top to bottom, blended 0.3 to MaxHaze of the way over the ground
+// (hazed first half the time, as decoyHaze does), with a dark edge at the
+// line half the time. Teaching runs asked to lower the horizon to a line
+// fooled a rater this way, with a strip of sunset sky above the line and
+// the real horizon left high. The horizon stays where the sky ends: ground
+// lies between it and the band.
+func decoyGlow(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
+	var img *image.RGBA
+	if rng.IntN(2) == 0 {
+		img = decoyHaze(rng, r, y)
+	} else {
+		img = image.NewRGBA(r.Image.Rect)
+		copy(img.Pix, r.Image.Pix)
+	}
+	grad := SkyColours[pick(rng, skyNames...)]
+	height := uniform(rng, 3, math.Min(8, y-r.Truth.Horizon-5))
+	top, alpha := y-height, uniform(rng, 0.3, MaxHaze)
+	for py := int(math.Ceil(top)); py < min(world.Size, int(math.Round(y))); py++ {
+		t := 0.5 + 0.5*(float64(py)+0.5-top)/height // lower half of the gradient
+		for px := 0; px < world.Size; px++ {
+			o := img.PixOffset(px, py)
+			for ch := 0; ch < 3; ch++ {
+				v := math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t) * 255
+				img.Pix[o+ch] = uint8(math.Round(float64(img.Pix[o+ch])*(1-alpha) + v*alpha))
+			}
+		}
+	}
+	if rng.IntN(2) == 0 {
+		paintStroke(rng, r, img, y)
 	}
 	return img
 }

