@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ func init() {
 		name: "teach",
 		summary: "Teach the generator a control: train a LoRA adapter with the rater's answers, then grade " +
 			"before and after with the task's independent judge.",
-		args:  "(--task FILE|NAME | --all) --out DIR [--steps N] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE]",
+		args:  "(--task FILE|NAME | --all [--tasks DIR]) --out DIR [--steps N] [--eval-seeds FROM-TO] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE]",
 		setup: setupTeach,
 	})
 }
@@ -107,6 +108,8 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 	genPath := fs.String("generator", "", "generator weights (default: built in)")
 	raterPath := fs.String("rater", "", "rater weights (default: built in)")
 	oracle := fs.Bool("oracle", false, "a capacity check, not teaching: a pixel objective on the judge's target stands in for the rater (sky and palette tasks)")
+	evalSeeds := fs.String("eval-seeds", "", "evaluate on noise seeds FROM-TO instead of the task's (e.g. 100-115, to compare task designs on seeds their reports do not use)")
+	tasksDir := fs.String("tasks", "", "with --all: teach every task file in this directory instead of the built-in tasks")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
@@ -120,22 +123,39 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if *vanilla && *oracle {
 			return usagef("--vanilla rates with the rater; --oracle replaces it: choose one")
 		}
+		if *tasksDir != "" && !*all {
+			return usagef("--tasks goes with --all")
+		}
+		seeds, err := parseSeedRange(*evalSeeds)
+		if err != nil {
+			return usagef("--eval-seeds: %w", err)
+		}
+		override := func(task *teach.Task) error {
+			if *steps > 0 {
+				task.Train.Steps = *steps
+			}
+			if seeds != nil {
+				task.Train.EvalSeeds = seeds
+			}
+			return task.Validate()
+		}
 		if *all {
+			tasks, err := tasksToTeach(*tasksDir, override)
+			if err != nil {
+				return usagef("%w", err)
+			}
 			m, err := loadModels(*genPath, *raterPath)
 			if err != nil {
 				return err
 			}
-			return teachAll(e, m, *out, *steps, *oracle)
+			return teachAll(e, m, *out, tasks, *oracle)
 		}
 		task, err := loadTask(*taskName)
 		if err != nil {
 			return usagef("%w", err)
 		}
-		if *steps > 0 {
-			task.Train.Steps = *steps
-			if err := task.Validate(); err != nil {
-				return usagef("%w", err)
-			}
+		if err := override(task); err != nil {
+			return usagef("%w", err)
 		}
 		m, err := loadModels(*genPath, *raterPath)
 		if err != nil {
@@ -238,19 +258,65 @@ func printSummary(w io.Writer, rep *teach.Report, dir string) {
 	fmt.Fprintf(w, "outputs in %s\n", filepath.Clean(dir))
 }
 
-// teachAll teaches every built-in task and prints a Markdown table of the
-// judge's and the rater's success before and after. With oracle it runs
-// the pixel oracle instead of the rater, on the tasks whose judge has one.
-func teachAll(e env, m *models, dir string, steps int, oracle bool) error {
-	var rows []string
-	for _, name := range builtinTasks() {
+// tasksToTeach loads every task file in dir (sorted by name), or the
+// built-in tasks when dir is empty, each changed by override.
+func tasksToTeach(dir string, override func(*teach.Task) error) ([]*teach.Task, error) {
+	names := builtinTasks()
+	if dir != "" {
+		files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("--tasks %s: no task files (*.json) there", dir)
+		}
+		names = files
+	}
+	var tasks []*teach.Task
+	seen := map[string]string{}
+	for _, name := range names {
 		task, err := loadTask(name)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if steps > 0 {
-			task.Train.Steps = steps
+		if err := override(task); err != nil {
+			return nil, fmt.Errorf("task %s: %w", name, err)
 		}
+		if other, ok := seen[task.Name]; ok {
+			return nil, fmt.Errorf("tasks %s and %s are both named %q (each is taught into DIR/NAME)", other, name, task.Name)
+		}
+		seen[task.Name] = name
+		tasks = append(tasks, task)
+	}
+	return tasks, nil
+}
+
+// parseSeedRange reads "FROM-TO" (inclusive, at most MaxSeedRange seeds);
+// "" is nil.
+func parseSeedRange(s string) ([]int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	a, b, ok := strings.Cut(s, "-")
+	from, err1 := strconv.ParseInt(strings.TrimSpace(a), 10, 64)
+	to, err2 := strconv.ParseInt(strings.TrimSpace(b), 10, 64)
+	if !ok || err1 != nil || err2 != nil || from < 0 || to < from || to-from >= MaxSeedRange {
+		return nil, fmt.Errorf("%q: want FROM-TO, 0 <= FROM <= TO, at most %d seeds", s, MaxSeedRange)
+	}
+	seeds := make([]int64, 0, to-from+1)
+	for v := from; v <= to; v++ {
+		seeds = append(seeds, v)
+	}
+	return seeds, nil
+}
+
+// MaxSeedRange is the most evaluation seeds --eval-seeds takes.
+const MaxSeedRange = 256
+
+// teachAll teaches every task and prints a Markdown table of the
+// judge's and the rater's success before and after. With oracle it runs
+// the pixel oracle instead of the rater, on the tasks whose judge has one.
+func teachAll(e env, m *models, dir string, tasks []*teach.Task, oracle bool) error {
+	var rows []string
+	for _, task := range tasks {
+		name := task.Name
 		rater, err := raterFor(task, m, oracle)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "== %s: skipped: %v\n", name, err)

@@ -85,10 +85,41 @@ func TestTeachBadInput(t *testing.T) {
 		{[]string{"--task", "horizon-low", "--steps", "-2", "--out", dir}, "must not be negative"},
 		{[]string{"--task", "horizon-low", "--oracle", "--out", dir}, "the horizon judge has no pixel target"},
 		{[]string{"--task", "sky-orange-noon", "--oracle", "--vanilla", "--out", dir}, "choose one"},
+		{[]string{"--task", "horizon-low", "--eval-seeds", "9-3", "--out", dir}, "want FROM-TO"},
+		{[]string{"--task", "horizon-low", "--eval-seeds", "ten", "--out", dir}, "want FROM-TO"},
+		{[]string{"--task", "horizon-low", "--eval-seeds", "1000000-1000001", "--out", dir}, "also a training seed"},
+		{[]string{"--task", "horizon-low", "--tasks", dir, "--out", dir}, "--tasks goes with --all"},
+		{[]string{"--all", "--tasks", filepath.Join(dir, "none"), "--out", dir}, "no task files"},
 	} {
 		code, _, stderr := run(t, append([]string{"teach"}, c.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// teach --all --tasks DIR teaches the directory's task files, on the
+// evaluation seeds --eval-seeds gives, and tabulates them.
+func TestTeachAllTaskDirectoryOnOtherSeeds(t *testing.T) {
+	tasks, out := t.TempDir(), t.TempDir()
+	b, err := os.ReadFile("../assets/tasks/sun-box.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(tasks, "mine.json"), []byte(strings.Replace(string(b), `"sun-box"`, `"my-box"`, 1)), 0o644)
+	code, stdout, stderr := run(t, "teach", "--all", "--tasks", tasks, "--steps", "2", "--eval-seeds", "40-42", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "| my-box | sun | ") || strings.Contains(stdout, "horizon") {
+		t.Errorf("table %q: want the directory's task only", stdout)
+	}
+	var rep teach.Report
+	b, err = os.ReadFile(filepath.Join(out, "my-box", teach.ReportFile))
+	if err != nil || json.Unmarshal(b, &rep) != nil {
+		t.Fatalf("report: %v", err)
+	}
+	if len(rep.Eval) != 3 || rep.Eval[0].Seed != 40 || rep.Eval[2].Seed != 42 {
+		t.Errorf("evaluated %d seeds from %v, want 40..42", len(rep.Eval), rep.Eval)
 	}
 }
