@@ -148,14 +148,12 @@ func horizonStep(r world.Rendering) float64 {
 
 // decoyGlow paints a band of horizon glow, 3 to 8 px tall, just above a
 // red line at least MinGlowGap below the horizon: the lower half of a sky
-// gradient, top to bottom, sometimes paled towards white, over the ground
+// gradient, top to bottom, blended 0.3 to MaxHaze of the way over the ground
 // (hazed first half the time, as decoyHaze does), with a dark edge at the
-// line half the time. Half the bands run across the width, blended 0.3 to
-// MaxHaze of the way; half cover 40-75% of it, soft-ended, blended 0.5 to
-// 0.9. Teaching runs asked to lower the horizon to a line fooled raters
-// this way, with a strip of sunset sky (later a pale cloud-like streak)
-// above the line and the real horizon left high. The horizon stays where
-// the sky ends: ground lies between it and the band.
+// line half the time. Teaching runs asked to lower the horizon to a line
+// fooled a rater this way, with a strip of sunset sky above the line and
+// the real horizon left high. The horizon stays where the sky ends: ground
+// lies between it and the band.
 func decoyGlow(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
 	var img *image.RGBA
 	if rng.IntN(2) == 0 {
@@ -165,27 +163,15 @@ func decoyGlow(rng *rand.Rand, r world.Rendering, y float64) *image.RGBA {
 		copy(img.Pix, r.Image.Pix)
 	}
 	grad := SkyColours[pick(rng, skyNames...)]
-	pale := pick(rng, 0, uniform(rng, 0, 0.5))
 	height := uniform(rng, 3, math.Min(8, y-r.Truth.Horizon-5))
 	top, alpha := y-height, uniform(rng, 0.3, MaxHaze)
-	across := func(float64) float64 { return 1 }
-	if rng.IntN(2) == 0 {
-		alpha = uniform(rng, 0.5, 0.9)
-		w := uniform(rng, 0.4, 0.75) * world.Size
-		x0 := uniform(rng, 0, world.Size-w)
-		across = func(x float64) float64 { // 1 inside, ramps of 4 px at the ends
-			return math.Max(0, math.Min(1, math.Min(x-x0, x0+w-x)/4))
-		}
-	}
 	for py := int(math.Ceil(top)); py < min(world.Size, int(math.Round(y))); py++ {
 		t := 0.5 + 0.5*(float64(py)+0.5-top)/height // lower half of the gradient
 		for px := 0; px < world.Size; px++ {
-			a := alpha * across(float64(px)+0.5)
 			o := img.PixOffset(px, py)
 			for ch := 0; ch < 3; ch++ {
-				v := math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t)
-				v = (v + (1-v)*pale) * 255
-				img.Pix[o+ch] = uint8(math.Round(float64(img.Pix[o+ch])*(1-a) + v*a))
+				v := math.Min(1, grad[0][ch]+(grad[1][ch]-grad[0][ch])*t) * 255
+				img.Pix[o+ch] = uint8(math.Round(float64(img.Pix[o+ch])*(1-alpha) + v*alpha))
 			}
 		}
 	}
