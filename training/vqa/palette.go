@@ -49,7 +49,7 @@ func init() {
 			case 2, 3:
 				cols, ok = swapMain(rng, own, cover, cols)
 			case 4, 5:
-				cols, ok = shadeMain(rng, r.Image, own, cover)
+				cols, ok = shadeMain(rng, own, cover)
 			default:
 				cols = own
 				img, ok = shadeImage(rng, r.Image, own, cover)
@@ -124,27 +124,15 @@ const ShadeMin, ShadeMax = 20.0, 45.0
 // shadeMain is a copy of the main colours own (by coverage, cover) with
 // one of the first three that fills at least SwapShare of the image
 // replaced by a shade of itself (shadeBig). It returns false when there
-// is no such colour, no try finds a shade, or the palette judge would
-// pass img against the strip (a shade near the image's other pixels), so
-// "no" is what the judge says.
-func shadeMain(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
+// is no such colour or no try finds a shade.
+func shadeMain(rng *rand.Rand, own []color.RGBA, cover []float64) ([]color.RGBA, bool) {
 	i, s, ok := shadeBig(rng, own, cover)
 	if !ok {
 		return nil, false
 	}
 	cols := slices.Clone(own)
 	cols[i] = s
-	return cols, judgeFails(img, cols)
-}
-
-// judgeFails reports whether the palette judge fails img against cols.
-func judgeFails(img *image.RGBA, cols []color.RGBA) bool {
-	hexes := make([]string, len(cols))
-	for k, c := range cols {
-		hexes[k] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
-	}
-	res, err := judge.Check(img, judge.Target{Kind: "palette", Colors: hexes})
-	return err == nil && !res.Verdict.Pass
+	return cols, true
 }
 
 // shadeImage is the image side of shadeMain: the rendering with the pixels
@@ -203,7 +191,14 @@ func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float
 		}
 	}
 	// "no" must be what the palette judge says of the image and its own colours
-	return out, judgeFails(out, own)
+	hexes := make([]string, len(own))
+	for k, o := range own {
+		hexes[k] = fmt.Sprintf("#%02x%02x%02x", o.R, o.G, o.B)
+	}
+	if res, err := judge.Check(out, judge.Target{Kind: "palette", Colors: hexes}); err != nil || res.Verdict.Pass {
+		return nil, false
+	}
+	return out, true
 }
 
 // ShadeBlob is the least share of a colour's pixels a partial shadeImage moves.
@@ -222,8 +217,7 @@ func bigColours(own []color.RGBA, cover []float64) []int {
 }
 
 // shadeBig picks one of the bigColours, i, and a shade of it: darker,
-// lighter, greyer or turned towards another hue (an adapter asked for the
-// dusk palette's olive ground painted it tan, delta E 20 away), at ShadeMin to ShadeMax from it and at least delta E
+// lighter or greyer, at ShadeMin to ShadeMax from it and at least delta E
 // 15 from the other colours; false when there is no big colour or eight
 // tries find no shade.
 func shadeBig(rng *rand.Rand, own []color.RGBA, cover []float64) (int, color.RGBA, bool) {
@@ -235,13 +229,11 @@ func shadeBig(rng *rand.Rand, own []color.RGBA, cover []float64) (int, color.RGB
 	c := own[i]
 	for range 8 {
 		var s color.RGBA
-		switch t := rng.Float64(); rng.IntN(4) {
+		switch t := rng.Float64(); rng.IntN(3) {
 		case 0:
 			s = mixRGB(c, color.RGBA{A: 255}, 0.25+0.35*t)
 		case 1:
 			s = mixRGB(c, color.RGBA{255, 255, 255, 255}, 0.2+0.3*t)
-		case 2: // towards another hue
-			s = mixRGB(c, color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}, 0.2+0.4*t)
 		default:
 			g := uint8((int(c.R) + int(c.G) + int(c.B)) / 3)
 			s = mixRGB(c, color.RGBA{g, g, g, 255}, 0.5+0.5*t)

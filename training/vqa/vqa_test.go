@@ -302,10 +302,7 @@ func TestPaletteDecoysAreNoAndTheJudgeAgrees(t *testing.T) {
 			others, _ := mainColours(randomRendering(rng).Truth)
 			return swapMain(rng, own, cover, others)
 		}),
-		"shade": func(rng *rand.Rand, r world.Rendering, own []color.RGBA, cover []float64) (*image.RGBA, []color.RGBA, bool) {
-			cols, ok := shadeMain(rng, r.Image, own, cover)
-			return r.Image, cols, ok
-		},
+		"shade": strip(shadeMain),
 		"shaded image": func(rng *rand.Rand, r world.Rendering, own []color.RGBA, cover []float64) (*image.RGBA, []color.RGBA, bool) {
 			img, ok := shadeImage(rng, r.Image, own, cover)
 			return img, own, ok
