@@ -95,7 +95,7 @@ func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 		}
 		decoys++
 		if it.Image.RGBAAt(0, int(r.Truth.Horizon)+2) != r.Image.RGBAAt(0, int(r.Truth.Horizon)+2) && d > 4 {
-			hazes++ // haze (and a glow band) between the horizon and the line below it: the judge's horizon stays
+			hazes++ // haze (alone or under a glow band) between the horizon and the line below it: the judge's horizon stays, but for a few bands
 			res, err := judge.Measure(it.Image, "horizon")
 			if err != nil || math.Abs(res.Horizon*world.Size-r.Truth.Horizon) > judge.HorizonTolerance {
 				moved++
@@ -124,9 +124,12 @@ func TestHorizonAnswersMatchTheDrawnLine(t *testing.T) {
 // A glow band leaves the judge's horizon where the judge reads the
 // render's in all but a few scenes (where the band's edge is as strong as
 // the horizon's), and changes nothing above the horizon or below the line.
+// Haze alone (which half the bands lie over) never moves it on land; over
+// a sea it can (the hazed sea reads as sky down to the beach), a known
+// flaw of decoyHaze that this test counts.
 func TestGlowBandsLeaveTheHorizonWhereTheSkyEnds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	bands, moved := 0, 0
+	bands, moved, seaHazes := 0, 0, 0
 	for i := 0; i < 400; i++ {
 		r := randomRendering(rng)
 		y := r.Truth.Horizon + uniform(rng, MinGlowGap, 24)
@@ -138,6 +141,15 @@ func TestGlowBandsLeaveTheHorizonWhereTheSkyEnds(t *testing.T) {
 			continue
 		}
 		bands++
+		if res, err := judge.Measure(decoyHaze(rng, r, y), "horizon"); err != nil ||
+			math.Abs(res.Horizon*world.Size-r.Truth.Horizon) > judge.HorizonTolerance {
+			report := t.Errorf
+			if strings.HasPrefix(r.Truth.Prompt, "sea ") {
+				report, seaHazes = t.Logf, seaHazes+1
+			}
+			report("%s: haze down to row %.1f moved the judge's horizon from %.1f to %.1f (%v)",
+				r.Truth.Prompt, y, r.Truth.Horizon, res.Horizon*world.Size, err)
+		}
 		img := decoyGlow(rng, r, y)
 		for py := 0; py < world.Size; py++ {
 			for px := 0; px < world.Size; px++ {
@@ -157,7 +169,7 @@ func TestGlowBandsLeaveTheHorizonWhereTheSkyEnds(t *testing.T) {
 	if bands < 100 || moved > bands/20 {
 		t.Fatalf("%d of %d bands moved the judge's horizon; want at most 5%%", moved, bands)
 	}
-	t.Logf("%d of %d bands moved the judge's horizon", moved, bands)
+	t.Logf("%d of %d bands moved the judge's horizon; haze alone moved it over %d seas", moved, bands, seaHazes)
 }
 
 func TestRepaintSkyChangesOnlyTheSky(t *testing.T) {
