@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -81,7 +82,11 @@ func (q *questionRows) Add(qa QA) {
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { q.remove(r) })
 	remove.Importance = widget.LowImportance
 	answer := container.NewGridWrap(fyne.NewSize(96, r.answer.MinSize().Height), r.answer)
-	r.object = container.NewBorder(nil, nil, nil, container.NewHBox(answer, remove), r.question)
+	// The question has the whole width (questions run to 20 words); the
+	// answer wanted sits under it, on the right.
+	wanted := widget.NewLabel("answer wanted")
+	wanted.Importance = widget.LowImportance
+	r.object = container.NewVBox(r.question, container.NewHBox(layout.NewSpacer(), wanted, answer, remove))
 	q.rows = append(q.rows, r)
 	q.box.Add(r.object)
 	q.refresh()

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -242,5 +244,23 @@ func TestKeepTheImageFieldEditsThePreservationWeight(t *testing.T) {
 		if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), "keep the image") {
 			t.Errorf("%q: error %v, want one naming the field", bad, err)
 		}
+	}
+}
+
+// A long question is shown whole: its entry is wider than its text, in the
+// window size the studio opens at.
+func TestLongQuestionsAreShownWhole(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	long := "Is point A nearer to the viewer than point B?"
+	qs := s.teach.form.questions
+	qs.Set([]QA{{Question: long, Answer: "yes"}, {Question: "Is A farther away than B?", Answer: "no"}})
+	s.settle()
+	entry := qs.rows[0].question
+	text := fyne.MeasureText(long, theme.TextSize(), fyne.TextStyle{})
+	if w := entry.Size().Width; w < text.Width+2*theme.InnerPadding() {
+		t.Errorf("question entry %.0f px wide, its text %.0f px: the question is cut off", w, text.Width)
+	}
+	if got, _ := qs.QAs(); len(got) != 2 || got[0].Question != long || got[1].Answer != "no" {
+		t.Errorf("questions read back as %+v", got)
 	}
 }
