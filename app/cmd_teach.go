@@ -23,7 +23,7 @@ func init() {
 		name: "teach",
 		summary: "Teach the generator a control: train a LoRA adapter with the rater's answers, then grade " +
 			"before and after with the task's independent judge.",
-		args:  "(--task FILE|NAME | --all [--tasks DIR]) --out DIR [--steps N] [--eval-seeds FROM-TO] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE]",
+		args:  "(--task FILE|NAME | --all [--tasks DIR]) --out DIR [--steps N] [--learning-rate LR] [--preserve W] [--eval-seeds FROM-TO] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE[,FILE...]]",
 		setup: setupTeach,
 	})
 }
@@ -32,6 +32,8 @@ func init() {
 type models struct {
 	gen   *model.Generator
 	rater *model.Rater
+	// more are further raters teaching asks together with rater (an ensemble).
+	more []*model.Rater
 }
 
 func loadModels(genPath, raterPath string) (*models, error) {
@@ -39,14 +41,47 @@ func loadModels(genPath, raterPath string) (*models, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := loadRaterWeights(raterPath)
+	paths, err := raterPaths(raterPath)
 	if err != nil {
 		return nil, err
+	}
+	raters := make([]*model.Rater, len(paths))
+	for i, p := range paths {
+		if raters[i], err = loadRaterWeights(p); err != nil {
+			return nil, err
+		}
 	}
 	if err := loadJudgeNets(); err != nil {
 		return nil, err
 	}
-	return &models{gen, r}, nil
+	return &models{gen: gen, rater: raters[0], more: raters[1:]}, nil
+}
+
+// raterPaths splits a comma-separated list of rater files; "" is the
+// built-in rater alone.
+func raterPaths(list string) ([]string, error) {
+	if list == "" {
+		return []string{""}, nil
+	}
+	paths := strings.Split(list, ",")
+	for i, p := range paths {
+		if paths[i] = strings.TrimSpace(p); paths[i] == "" {
+			return nil, fmt.Errorf("--rater %q: rater %d of the list has no file name", list, i+1)
+		}
+	}
+	return paths, nil
+}
+
+// frozen is the rater teaching asks: the one rater, or all of them together.
+func (m *models) frozen() teach.Rater {
+	if len(m.more) == 0 {
+		return teach.NewFrozenRater(m.rater)
+	}
+	e := teach.Ensemble{teach.NewFrozenRater(m.rater)}
+	for _, r := range m.more {
+		e = append(e, teach.NewFrozenRater(r))
+	}
+	return e
 }
 
 // loadRaterWeights reads the rater at path, or the built-in one.
@@ -103,10 +138,12 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 	all := fs.Bool("all", false, "teach every built-in task, each into DIR/NAME, and print a table of the results")
 	out := fs.String("out", "", "directory for the adapter, report.json, grid.png and loss.png (required)")
 	steps := fs.Int("steps", 0, "optimisation steps (0: the task's)")
+	lr := fs.Float64("learning-rate", 0, "learning rate (0: the task's)")
+	preserve := fs.Float64("preserve", 0, "weight of the preservation term (0: the task's; negative: none)")
 	vanilla := fs.Bool("vanilla", false, "only rate the base generator's samples for the task (no training)")
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of progress and a summary")
 	genPath := fs.String("generator", "", "generator weights (default: built in)")
-	raterPath := fs.String("rater", "", "rater weights (default: built in)")
+	raterPath := fs.String("rater", "", "rater weights (default: built in); several, comma-separated, are asked together (their mean cross-entropy)")
 	oracle := fs.Bool("oracle", false, "a capacity check, not teaching: a pixel objective on the judge's target stands in for the rater (sky and palette tasks)")
 	evalSeeds := fs.String("eval-seeds", "", "evaluate on noise seeds FROM-TO instead of the task's (e.g. 100-115, to compare task designs on seeds their reports do not use)")
 	tasksDir := fs.String("tasks", "", "with --all: teach every task file in this directory instead of the built-in tasks")
@@ -117,8 +154,8 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if (*taskName == "") == !*all || *out == "" {
 			return usagef("want --out and one of --task or --all")
 		}
-		if *steps < 0 {
-			return usagef("--steps %d: must not be negative", *steps)
+		if *steps < 0 || *lr < 0 {
+			return usagef("--steps and --learning-rate must not be negative")
 		}
 		if *vanilla && *oracle {
 			return usagef("--vanilla rates with the rater; --oracle replaces it: choose one")
@@ -130,9 +167,18 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return usagef("--eval-seeds: %w", err)
 		}
+		if _, err := raterPaths(*raterPath); err != nil {
+			return usagef("%w", err)
+		}
 		override := func(task *teach.Task) error {
 			if *steps > 0 {
 				task.Train.Steps = *steps
+			}
+			if *lr > 0 {
+				task.Train.LearningRate = *lr
+			}
+			if *preserve != 0 {
+				task.Train.Preserve = *preserve
 			}
 			if seeds != nil {
 				task.Train.EvalSeeds = seeds
@@ -161,8 +207,10 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return err
 		}
-		if err := checkQuestions(m.rater, task); err != nil {
-			return usagef("%w", err)
+		for _, r := range append([]*model.Rater{m.rater}, m.more...) {
+			if err := checkQuestions(r, task); err != nil {
+				return usagef("%w", err)
+			}
 		}
 		rater, err := raterFor(task, m, *oracle)
 		if err != nil {
@@ -190,7 +238,7 @@ func raterFor(task *teach.Task, m *models, oracle bool) (teach.Rater, error) {
 	if oracle {
 		return teach.NewPixelOracle(task.Judge)
 	}
-	return teach.NewFrozenRater(m.rater), nil
+	return m.frozen(), nil
 }
 
 // checkQuestions refuses questions with words the rater does not know,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"dualprocess/model"
 	"dualprocess/training/teach"
 )
 
@@ -83,6 +84,10 @@ func TestTeachBadInput(t *testing.T) {
 		{[]string{"--task", task, "--out", dir}, `"zebra"`},
 		{[]string{"--task", "horizon-low", "--all", "--out", dir}, "one of --task or --all"},
 		{[]string{"--task", "horizon-low", "--steps", "-2", "--out", dir}, "must not be negative"},
+		{[]string{"--task", "horizon-low", "--learning-rate", "-0.1", "--out", dir}, "must not be negative"},
+		{[]string{"--task", "horizon-low", "--learning-rate", "2", "--out", dir}, "train.learning_rate"},
+		{[]string{"--task", "horizon-low", "--preserve", "1000", "--out", dir}, "train.preserve"},
+		{[]string{"--task", "horizon-low", "--rater", ",", "--out", dir}, "rater"},
 		{[]string{"--task", "horizon-low", "--oracle", "--out", dir}, "the horizon judge has no pixel target"},
 		{[]string{"--task", "sky-orange-noon", "--oracle", "--vanilla", "--out", dir}, "choose one"},
 		{[]string{"--task", "horizon-low", "--eval-seeds", "9-3", "--out", dir}, "want FROM-TO"},
@@ -121,5 +126,29 @@ func TestTeachAllTaskDirectoryOnOtherSeeds(t *testing.T) {
 	}
 	if len(rep.Eval) != 3 || rep.Eval[0].Seed != 40 || rep.Eval[2].Seed != 42 {
 		t.Errorf("evaluated %d seeds from %v, want 40..42", len(rep.Eval), rep.Eval)
+	}
+}
+
+// --learning-rate and --preserve override the task's, and several raters
+// are asked together: the adapter records the hyper-parameters it was
+// taught with.
+func TestTeachOverridesHyperParametersWithAnEnsemble(t *testing.T) {
+	out := t.TempDir()
+	raters := "../assets/rater.safetensors,../assets/rater.safetensors"
+	code, _, stderr := run(t, "teach", "--task", "sun-box", "--steps", "2", "--learning-rate", "0.0005",
+		"--preserve", "-1", "--eval-seeds", "40-41", "--rater", raters, "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	cfg, err := model.ReadAdapterConfig(filepath.Join(out, teach.AdapterFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var task teach.Task
+	if err := json.Unmarshal(cfg.Task, &task); err != nil {
+		t.Fatal(err)
+	}
+	if task.Train.LearningRate != 0.0005 || task.Train.Preserve != -1 || task.Train.Steps != 2 {
+		t.Errorf("taught with %+v; want learning rate 0.0005, no preservation, 2 steps", task.Train)
 	}
 }

@@ -81,17 +81,17 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 
 // tinyRater is a float64 rater with every path of the shipped one, the
 // layers grown at zero given weights so that they carry signal.
-func tinyRater(t *testing.T) *model.Rater {
+func tinyRater(t *testing.T) *model.Rater { return tinyRaterSeed(t, 2) }
+
+func tinyRaterSeed(t *testing.T, seed uint64) *model.Rater {
 	t.Helper()
-	rcfg := model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem: [2]int{2, 3}, Width: 4, Blocks: 1, Groups: 2,
-		Head: 4, FC: 4, Grid: 8, Readout: 3, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 1, AttendDim: 2,
-		MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Match: 2, MatchDim: 2, Slope: 0.1}
-	r, err := model.NewRater(rcfg, vqa.Words(), vqa.Answers, 2)
+	rcfg := tinyRaterConfig
+	r, err := model.NewRater(rcfg, vqa.Words(), vqa.Answers, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r = r.Float64()
-	rng := rand.New(rand.NewPCG(4, 4))
+	rng := rand.New(rand.NewPCG(seed+2, 4))
 	for _, p := range r.Params {
 		for i, v := range p.Data().([]float64) {
 			if v == 0 {
@@ -101,6 +101,11 @@ func tinyRater(t *testing.T) *model.Rater {
 	}
 	return r
 }
+
+// tinyRaterConfig has every path of the shipped rater, at a tiny size.
+var tinyRaterConfig = model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem: [2]int{2, 3}, Width: 4, Blocks: 1, Groups: 2,
+	Head: 4, FC: 4, Grid: 8, Readout: 3, Aux: 7, AuxScene: 17, RegionAux: true, Attend: 1, AttendDim: 2,
+	MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Match: 2, MatchDim: 2, Slope: 0.1}
 
 // tinySession is a two-question teaching session of a tiny float64
 // generator with the rater, batch 2, noise and preservation on.
@@ -132,36 +137,7 @@ type oneAtATime struct{ Rater }
 // same gradient as one rater per question.
 func TestBatchedQuestionsMatchOneRaterPerQuestion(t *testing.T) {
 	r := tinyRater(t)
-	lossAndGrad := func(rater Rater) (float64, []float64) {
-		s, _ := tinySession(t, rater)
-		for _, w := range s.adapter.B { // B starts at zero: give the adapter an effect
-			for i := range w.Data().([]float64) {
-				w.Data().([]float64)[i] = 0.1 * float64(i%7-3)
-			}
-		}
-		prompts, zs := s.batch(0)
-		if err := s.net.SetInputs(prompts, zs); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.drawNoise(); err != nil { // the same in both: the same seed
-			t.Fatal(err)
-		}
-		if err := s.drawBase(prompts, zs); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.vm.RunAll(); err != nil {
-			t.Fatal(err)
-		}
-		var grads []float64
-		for _, p := range s.net.Params {
-			g, err := p.Grad()
-			if err != nil {
-				t.Fatal(err)
-			}
-			grads = append(grads, g.Data().([]float64)...)
-		}
-		return scalar(s.loss.Value()), grads
-	}
+	lossAndGrad := func(rater Rater) (float64, []float64) { return stepLossAndGrad(t, rater) }
 	batched, gb := lossAndGrad(NewFrozenRater(r))
 	single, gs := lossAndGrad(oneAtATime{NewFrozenRater(r)})
 	if math.Abs(batched-single) > 1e-9 {
@@ -172,4 +148,39 @@ func TestBatchedQuestionsMatchOneRaterPerQuestion(t *testing.T) {
 			t.Fatalf("gradient %d: batched %.12g, one rater per question %.12g", i, gb[i], gs[i])
 		}
 	}
+}
+
+// stepLossAndGrad is the rater's loss (without the preservation term) and the
+// gradient of the whole loss in the adapter's weights at the first step of a tiny session, the adapter's B
+// set so that the adapter has an effect.
+func stepLossAndGrad(t *testing.T, rater Rater) (float64, []float64) {
+	t.Helper()
+	s, _ := tinySession(t, rater)
+	for _, w := range s.adapter.B { // B starts at zero: give the adapter an effect
+		for i := range w.Data().([]float64) {
+			w.Data().([]float64)[i] = 0.1 * float64(i%7-3)
+		}
+	}
+	prompts, zs := s.batch(0)
+	if err := s.net.SetInputs(prompts, zs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.drawNoise(); err != nil { // the same in both: the same seed
+		t.Fatal(err)
+	}
+	if err := s.drawBase(prompts, zs); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	var grads []float64
+	for _, p := range s.net.Params {
+		g, err := p.Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		grads = append(grads, g.Data().([]float64)...)
+	}
+	return scalar(s.loss.Value()), grads
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
 
@@ -20,10 +21,13 @@ type FrozenRater struct {
 	R *model.Rater
 
 	mu     sync.Mutex
-	built  int
 	single *model.RaterNet
 	vm     G.VM
 }
+
+// built numbers the raters built into graphs, so that every one has its own
+// name, also when several raters share a graph (Ensemble).
+var built atomic.Int64
 
 // NewFrozenRater wraps a rater.
 func NewFrozenRater(r *model.Rater) *FrozenRater { return &FrozenRater{R: r} }
@@ -32,10 +36,7 @@ func NewFrozenRater(r *model.Rater) *FrozenRater { return &FrozenRater{R: r} }
 // overlay bound as constants; its weights get no gradient.
 func (f *FrozenRater) LogProb(images *G.Node, ov *visual.Overlay, question, answer string) (*G.Node, error) {
 	n := images.Shape()[0]
-	f.mu.Lock()
-	f.built++
-	name := fmt.Sprintf("rater%d", f.built)
-	f.mu.Unlock()
+	name := fmt.Sprintf("rater%d", built.Add(1))
 	net, err := f.R.Build(images.Graph(), model.RaterOptions{Batch: n, Image: images, Name: name})
 	if err != nil {
 		return nil, err
@@ -52,10 +53,7 @@ func (f *FrozenRater) LogProb(images *G.Node, ov *visual.Overlay, question, answ
 // rater that reads one question per pass (FiLM); LogProb still works there.
 func (f *FrozenRater) LogProbs(images *G.Node, ov *visual.Overlay, qas []QA) (*G.Node, error) {
 	n, k := images.Shape()[0], len(qas)
-	f.mu.Lock()
-	f.built++
-	name := fmt.Sprintf("rater%d", f.built)
-	f.mu.Unlock()
+	name := fmt.Sprintf("rater%d", built.Add(1))
 	net, err := f.R.Build(images.Graph(), model.RaterOptions{Batch: n, Questions: k, Image: images, Name: name})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,71 @@
+package teach
+
+import (
+	"fmt"
+	"image"
+	"math"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"dualprocess/training/visual"
+)
+
+// Ensemble asks several frozen raters together. Its log-probability is the
+// mean of theirs (the log of the geometric mean of their probabilities), so
+// an image the loop drives towards must convince every rater: a blind spot
+// of one rater is seldom a blind spot of another trained on other data.
+type Ensemble []*FrozenRater
+
+// LogProb is the raters' mean log-probability of answer, per image.
+func (e Ensemble) LogProb(images *G.Node, ov *visual.Overlay, question, answer string) (*G.Node, error) {
+	return e.mean(func(f *FrozenRater) (*G.Node, error) { return f.LogProb(images, ov, question, answer) })
+}
+
+// LogProbs is LogProbs of every rater, averaged.
+func (e Ensemble) LogProbs(images *G.Node, ov *visual.Overlay, qas []QA) (*G.Node, error) {
+	return e.mean(func(f *FrozenRater) (*G.Node, error) { return f.LogProbs(images, ov, qas) })
+}
+
+// Prob is the geometric mean of the raters' probabilities.
+func (e Ensemble) Prob(img image.Image, ov *visual.Overlay, question, answer string) (float64, error) {
+	if len(e) == 0 {
+		return 0, fmt.Errorf("rate: an ensemble without raters")
+	}
+	sum := 0.0
+	for _, f := range e {
+		p, err := f.Prob(img, ov, question, answer)
+		if err != nil {
+			return 0, err
+		}
+		sum += math.Log(p)
+	}
+	return math.Exp(sum / float64(len(e))), nil
+}
+
+func (e Ensemble) mean(build func(*FrozenRater) (*G.Node, error)) (*G.Node, error) {
+	if len(e) == 0 {
+		return nil, fmt.Errorf("teach: an ensemble without raters")
+	}
+	var sum *G.Node
+	for _, f := range e {
+		lp, err := build(f)
+		if err != nil {
+			return nil, err
+		}
+		if sum == nil {
+			sum = lp
+		} else if sum, err = G.Add(sum, lp); err != nil {
+			return nil, err
+		}
+	}
+	if len(e) == 1 {
+		return sum, nil
+	}
+	k := 1 / float64(len(e))
+	scale := G.NewConstant(k)
+	if sum.Dtype() == tensor.Float32 {
+		scale = G.NewConstant(float32(k))
+	}
+	return G.Mul(sum, scale)
+}
