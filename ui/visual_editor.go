@@ -126,8 +126,8 @@ func (v *visualEditor) SetColour(c color.Color) {
 	v.colour.Refresh()
 }
 
-// Load shows a task's visual prompt and takes its judge, with the tool of
-// its last stroke selected.
+// Load shows a task's visual prompt and takes its judge, with the tool and
+// the line width of its last stroke selected.
 func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	mode := spec.Visual.Mode
 	if mode == "" {
@@ -139,6 +139,9 @@ func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	for i := len(spec.Visual.Strokes) - 1; i >= 0; i-- { // the tool that drew the last stroke, ready to move it
 		if k := slices.IndexFunc(tool.All(), func(t tool.Tool) bool { return t.Kind() == spec.Visual.Strokes[i].Tool }); k >= 0 {
 			v.SetTool(tool.All()[k])
+			if w := spec.Visual.Strokes[i].Width; w > 0 { // and at its width: moving it keeps the line as it was
+				v.width.SetValue(w)
+			}
 			break
 		}
 	}

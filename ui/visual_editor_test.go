@@ -16,10 +16,13 @@ func TestLoadingATaskSelectsTheToolOfItsLastStroke(t *testing.T) {
 		t.Fatalf("a new editor starts with %s", v.pad.Tool().Name())
 	}
 	spec := TaskSpec{}
-	spec.Visual.Strokes = []visual.Stroke{{Tool: "hline", Y: 0.3, Width: 1.5}, {Tool: "vline", X: 0.4, Width: 1.5}}
+	spec.Visual.Strokes = []visual.Stroke{{Tool: "hline", Y: 0.3, Width: 1.5}, {Tool: "vline", X: 0.4, Width: 3}}
 	v.Load(nil, spec)
 	if got := v.pad.Tool().Kind(); got != "vline" {
 		t.Errorf("after loading a vertical line the tool is %q, want vline", got)
+	}
+	if v.width.Value != 3 || v.pad.Width() != 3 {
+		t.Errorf("after loading a 3 px line the slider says %g px and the pad draws %g px; want 3", v.width.Value, v.pad.Width())
 	}
 	v.Load(nil, TaskSpec{}) // no strokes: the tool stays
 	if got := v.pad.Tool().Kind(); got != "vline" {
