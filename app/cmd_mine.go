@@ -13,7 +13,7 @@ func init() {
 		name: "mine",
 		summary: "Find the rater's blind spots: teach short adapters against it for random sky colours and palettes " +
 			"on training scenes and keep the adapted images, labelled from their pixels, for the next rater's training (pretrain vlm --mined).",
-		args:  "--out DIR [--runs N] [--first N] [--steps N] [--images N] [--seed S] [--rater FILE] [--generator FILE] [--log FILE]",
+		args:  "--out DIR [--runs N] [--first N] [--steps N] [--images N] [--seed S] [--palette-learning-rate LR] [--rater FILE] [--generator FILE] [--log FILE]",
 		setup: setupMine,
 	})
 }
@@ -26,6 +26,7 @@ func setupMine(fs *flag.FlagSet) func(env, []string) error {
 	steps := fs.Int("steps", def.Steps, "teaching steps per run")
 	images := fs.Int("images", def.Images, "noise seeds drawn per run, each at adapter weights 0.5 and 1")
 	seed := fs.Uint64("seed", def.Seed, "seed of the runs' prompts, targets and noise seeds (use another one to add to a directory)")
+	paletteLR := fs.Float64("palette-learning-rate", 0, "learning rate of the palette runs (0: the teaching default, 1e-3; the built-in palette tasks learn at 5e-4)")
 	raterPath := fs.String("rater", "", "rater weights to mine (default: the built-in ones)")
 	genPath := fs.String("generator", "", "generator weights (default: the built-in ones)")
 	logPath := fs.String("log", "", "also append the progress lines to this file")
@@ -36,9 +37,11 @@ func setupMine(fs *flag.FlagSet) func(env, []string) error {
 		if *out == "" {
 			return usagef("missing --out")
 		}
-		cfg := mine.Config{Runs: *runs, First: *first, Steps: *steps, Images: *images, Weights: def.Weights, Seed: *seed}
-		if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 || cfg.First < 0 {
-			return usagef("--runs %d, --steps %d, --images %d must be positive, --first %d not negative", cfg.Runs, cfg.Steps, cfg.Images, cfg.First)
+		cfg := mine.Config{Runs: *runs, First: *first, Steps: *steps, Images: *images, Weights: def.Weights, Seed: *seed,
+			PaletteLearningRate: *paletteLR}
+		if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 || cfg.First < 0 || cfg.PaletteLearningRate < 0 {
+			return usagef("--runs %d, --steps %d, --images %d must be positive, --first %d and --palette-learning-rate %g not negative",
+				cfg.Runs, cfg.Steps, cfg.Images, cfg.First, cfg.PaletteLearningRate)
 		}
 		gen, err := loadGenerator(*genPath)
 		if err != nil {

@@ -12,7 +12,8 @@ import (
 )
 
 func TestMineRefusesBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"mine"}, {"mine", "--out", t.TempDir(), "--runs", "0"}} {
+	for _, args := range [][]string{{"mine"}, {"mine", "--out", t.TempDir(), "--runs", "0"},
+		{"mine", "--out", t.TempDir(), "--palette-learning-rate", "-0.001"}} {
 		if code, _, stderr := run(t, args...); code == 0 || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}

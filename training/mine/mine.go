@@ -38,6 +38,9 @@ type Config struct {
 	Images  int       `json:"images"`  // noise seeds drawn per run (its first training seeds)
 	Weights []float64 `json:"weights"` // adapter weights each seed is drawn at
 	Seed    uint64    `json:"seed"`
+	// PaletteLearningRate is the learning rate of the palette runs (0: the
+	// teaching default); the built-in palette tasks learn at 5e-4.
+	PaletteLearningRate float64 `json:"palette_learning_rate,omitempty"`
 }
 
 // DefaultConfig mines 40 runs of 120 steps, 8 seeds at weights 0.5 and 1.
@@ -81,9 +84,9 @@ type target struct {
 // when ctx is done. Each run depends only on cfg.Seed and its number, so
 // a stopped mine continues where it stopped with First set to the next run.
 func Mine(ctx context.Context, cfg Config, gen *model.Generator, rater teach.Rater, log io.Writer, keep func([]Decoy) error) error {
-	if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 || len(cfg.Weights) == 0 || cfg.First < 0 {
-		return fmt.Errorf("mine: runs %d, steps %d, images %d and weights %v must be positive, first run %d not negative",
-			cfg.Runs, cfg.Steps, cfg.Images, cfg.Weights, cfg.First)
+	if cfg.Runs < 1 || cfg.Steps < 1 || cfg.Images < 1 || len(cfg.Weights) == 0 || cfg.First < 0 || cfg.PaletteLearningRate < 0 {
+		return fmt.Errorf("mine: runs %d, steps %d, images %d and weights %v must be positive, first run %d and palette learning rate %g not negative",
+			cfg.Runs, cfg.Steps, cfg.Images, cfg.Weights, cfg.First, cfg.PaletteLearningRate)
 	}
 	for i := cfg.First; i < cfg.First+cfg.Runs; i++ {
 		if err := ctx.Err(); err != nil {
@@ -110,7 +113,7 @@ func mineRun(ctx context.Context, cfg Config, i int, gen *model.Generator, rater
 		fmt.Fprintf(log, "run %d: %s: no target for %q\n", i, Targets[i%len(Targets)], p)
 		return nil, nil
 	}
-	task, err := tg.task(p, seed0, cfg.Steps)
+	task, err := tg.task(p, seed0, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -174,8 +177,8 @@ func pickTarget(rng *rand.Rand, family string, p world.Prompt, seed int64) (targ
 }
 
 // task is the teaching task of the target: built-in defaults, the run's
-// own training seeds.
-func (tg target) task(p world.Prompt, seed0 int64, steps int) (*teach.Task, error) {
+// own training seeds and steps, and for palettes cfg's learning rate.
+func (tg target) task(p world.Prompt, seed0 int64, cfg Config) (*teach.Task, error) {
 	t := teach.Task{Name: "mine-" + tg.family, Prompts: []string{p.String()},
 		Questions: []teach.QA{{Question: tg.question, Answer: "yes"}}}
 	switch tg.family {
@@ -185,8 +188,9 @@ func (tg target) task(p world.Prompt, seed0 int64, steps int) (*teach.Task, erro
 	case "palette":
 		t.Visual.Strokes = []visual.Stroke{{Tool: "swatches", Colors: hexes(tg.swatches)}}
 		t.Judge = judge.Target{Kind: "palette", Colors: hexes(tg.swatches)}
+		t.Train.LearningRate = cfg.PaletteLearningRate
 	}
-	t.Train.Steps, t.Train.TrainSeed = steps, seed0
+	t.Train.Steps, t.Train.TrainSeed = cfg.Steps, seed0
 	b, err := json.Marshal(t)
 	if err != nil {
 		return nil, err

@@ -159,3 +159,33 @@ func parseHexes(t *testing.T, hexes []string) []color.RGBA {
 	}
 	return cols
 }
+
+// Palette runs learn at the configured rate, as the built-in palette tasks
+// do; sky runs keep the teaching default.
+func TestPaletteRunsLearnAtTheirOwnRate(t *testing.T) {
+	p, err := world.ParsePrompt("mountains at noon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.PaletteLearningRate = 5e-4
+	pal := target{family: "palette", question: "Are these the colours of the image?", swatches: []color.RGBA{{121, 74, 121, 255}, {104, 108, 51, 255}}}
+	sky := target{family: "sky", question: "Is the sky orange?", sky: "orange"}
+	pt, err1 := pal.task(p, seedBase, cfg)
+	st, err2 := sky.task(p, seedBase, cfg)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if pt.Train.LearningRate != 5e-4 || st.Train.LearningRate != teach.Defaults.LearningRate || pt.Train.Steps != cfg.Steps {
+		t.Errorf("palette run at %g, sky run at %g, %d steps; want 5e-4, the default %g, %d",
+			pt.Train.LearningRate, st.Train.LearningRate, pt.Train.Steps, teach.Defaults.LearningRate, cfg.Steps)
+	}
+	cfg.PaletteLearningRate = 0
+	if pt, _ := pal.task(p, seedBase, cfg); pt.Train.LearningRate != teach.Defaults.LearningRate {
+		t.Errorf("palette run at %g without a rate of its own; want the default", pt.Train.LearningRate)
+	}
+	cfg.PaletteLearningRate = -1
+	if err := Mine(context.Background(), cfg, nil, nil, io.Discard, nil); err == nil || !strings.Contains(err.Error(), "palette learning rate") {
+		t.Errorf("a negative palette learning rate: %v", err)
+	}
+}
