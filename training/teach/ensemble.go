@@ -6,7 +6,6 @@ import (
 	"math"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 
 	"dualprocess/training/visual"
 )
@@ -47,25 +46,12 @@ func (e Ensemble) mean(build func(*FrozenRater) (*G.Node, error)) (*G.Node, erro
 	if len(e) == 0 {
 		return nil, fmt.Errorf("teach: an ensemble without raters")
 	}
-	var sum *G.Node
-	for _, f := range e {
-		lp, err := build(f)
-		if err != nil {
-			return nil, err
-		}
-		if sum == nil {
-			sum = lp
-		} else if sum, err = G.Add(sum, lp); err != nil {
+	lps := make([]*G.Node, len(e))
+	for i, f := range e {
+		var err error
+		if lps[i], err = build(f); err != nil {
 			return nil, err
 		}
 	}
-	if len(e) == 1 {
-		return sum, nil
-	}
-	k := 1 / float64(len(e))
-	scale := G.NewConstant(k)
-	if sum.Dtype() == tensor.Float32 {
-		scale = G.NewConstant(float32(k))
-	}
-	return G.Mul(sum, scale)
+	return meanOf(lps)
 }

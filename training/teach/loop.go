@@ -143,28 +143,40 @@ func (s *session) lossNode(images *G.Node) (*G.Node, error) {
 			return G.Neg(mean)
 		} // a rater that reads one question per pass: one rater per question
 	}
-	var sum *G.Node
-	for _, qa := range s.task.Questions {
+	means := make([]*G.Node, len(s.task.Questions))
+	for i, qa := range s.task.Questions {
 		lp, err := s.rater.LogProb(images, s.overlay, qa.Question, strings.ToLower(qa.Answer))
 		if err != nil {
 			return nil, err
 		}
-		m, err := G.Mean(lp)
-		if err != nil {
-			return nil, err
-		}
-		if sum == nil {
-			sum = m
-		} else if sum, err = G.Add(sum, m); err != nil {
+		if means[i], err = G.Mean(lp); err != nil {
 			return nil, err
 		}
 	}
-	k := 1 / float64(len(s.task.Questions))
-	scale := G.NewConstant(-k)
-	if s.net.Image.Dtype() == tensor.Float32 {
-		scale = G.NewConstant(float32(-k))
+	mean, err := meanOf(means)
+	if err != nil {
+		return nil, err
 	}
-	return G.Mul(sum, scale)
+	return G.Neg(mean)
+}
+
+// meanOf is the elementwise mean of same-shape nodes (at least one).
+func meanOf(nodes []*G.Node) (*G.Node, error) {
+	sum := nodes[0]
+	for _, n := range nodes[1:] {
+		var err error
+		if sum, err = G.Add(sum, n); err != nil {
+			return nil, err
+		}
+	}
+	if len(nodes) == 1 {
+		return sum, nil
+	}
+	k := 1 / float64(len(nodes))
+	if sum.Dtype() == tensor.Float32 {
+		return G.Mul(sum, G.NewConstant(float32(k)))
+	}
+	return G.Mul(sum, G.NewConstant(k))
 }
 
 // run is the loop: noise, generate, overlay, rate, loss, backprop, clip, step, report.
