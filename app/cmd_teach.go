@@ -194,6 +194,11 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 			if err != nil {
 				return err
 			}
+			for _, task := range tasks { // before any task is taught
+				if err := m.checkQuestions(task); err != nil {
+					return usagef("task %s: %w", task.Name, err)
+				}
+			}
 			return teachAll(e, m, *out, tasks, *oracle)
 		}
 		task, err := loadTask(*taskName)
@@ -207,10 +212,8 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return err
 		}
-		for _, r := range append([]*model.Rater{m.rater}, m.more...) {
-			if err := checkQuestions(r, task); err != nil {
-				return usagef("%w", err)
-			}
+		if err := m.checkQuestions(task); err != nil {
+			return usagef("%w", err)
 		}
 		rater, err := raterFor(task, m, *oracle)
 		if err != nil {
@@ -239,6 +242,17 @@ func raterFor(task *teach.Task, m *models, oracle bool) (teach.Rater, error) {
 		return teach.NewPixelOracle(task.Judge)
 	}
 	return m.frozen(), nil
+}
+
+// checkQuestions refuses questions that a rater teaching asks would not
+// understand, before any work starts.
+func (m *models) checkQuestions(task *teach.Task) error {
+	for _, r := range append([]*model.Rater{m.rater}, m.more...) {
+		if err := checkQuestions(r, task); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkQuestions refuses questions with words the rater does not know,

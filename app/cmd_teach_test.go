@@ -95,6 +95,7 @@ func TestTeachBadInput(t *testing.T) {
 		{[]string{"--task", "horizon-low", "--eval-seeds", "1000000-1000001", "--out", dir}, "also a training seed"},
 		{[]string{"--task", "horizon-low", "--tasks", dir, "--out", dir}, "--tasks goes with --all"},
 		{[]string{"--all", "--tasks", filepath.Join(dir, "none"), "--out", dir}, "no task files"},
+		{[]string{"--all", "--tasks", dir, "--out", filepath.Join(dir, "out")}, `task z: questions[0]: unknown word(s) "zebra"`},
 	} {
 		code, _, stderr := run(t, append([]string{"teach"}, c.args...)...)
 		if code != exitUsage || !strings.Contains(stderr, c.want) {

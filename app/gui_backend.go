@@ -194,7 +194,7 @@ func (b *guiBackend) task(spec ui.TaskSpec) (*teach.Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t, checkQuestions(m.rater, t)
+	return t, m.checkQuestions(t)
 }
 
 // parseSpec turns the window's task into a checked teach.Task.
