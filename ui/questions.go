@@ -76,6 +76,16 @@ func (q *questionRows) Add(qa QA) {
 	}
 	r := &questionRow{question: widget.NewSelectEntry(q.options), answer: widget.NewSelect(q.answers, nil)}
 	r.question.SetPlaceHolder("a question about the image, e.g. Is the horizon at the red line?")
+	// Questions run to 20 words: the entry wraps them over two lines, and a
+	// line break typed or pasted becomes a space (a question is one line).
+	r.question.MultiLine = true
+	r.question.Wrapping = fyne.TextWrapWord
+	r.question.SetMinRowsVisible(2)
+	r.question.OnChanged = func(s string) {
+		if strings.ContainsAny(s, "\r\n") {
+			r.question.SetText(strings.Join(strings.Fields(s), " "))
+		}
+	}
 	r.question.SetText(qa.Question)
 	r.answer.PlaceHolder = "answer"
 	r.answer.SetSelected(strings.ToLower(qa.Answer))

@@ -263,4 +263,27 @@ func TestLongQuestionsAreShownWhole(t *testing.T) {
 	if got, _ := qs.QAs(); len(got) != 2 || got[0].Question != long || got[1].Answer != "no" {
 		t.Errorf("questions read back as %+v", got)
 	}
+
+	// A question of 20 words is wider than any entry: it wraps, and the entry
+	// is tall enough for two lines.
+	longest := "Is the horizon of the hills at the red line and is the sky above it orange at noon today?"
+	qs.Set([]QA{{Question: longest, Answer: "yes"}})
+	s.settle()
+	entry = qs.rows[0].question
+	line := fyne.MeasureText(longest, theme.TextSize(), fyne.TextStyle{})
+	if line.Width < entry.Size().Width {
+		t.Fatalf("test question %.0f px fits in the entry %.0f px: make it longer", line.Width, entry.Size().Width)
+	}
+	if h := entry.Size().Height; h < 2*line.Height+2*theme.InnerPadding() {
+		t.Errorf("question entry %.0f px high: %d-character question cut off (a line is %.0f px)", h, len(longest), line.Height)
+	}
+	if got, _ := qs.QAs(); len(got) != 1 || got[0].Question != longest {
+		t.Errorf("long question read back as %+v", got)
+	}
+
+	// A typed or pasted line break becomes a space.
+	entry.SetText("Is the sky\norange?")
+	if got, _ := qs.QAs(); len(got) != 1 || got[0].Question != "Is the sky orange?" {
+		t.Errorf("question with a line break read back as %+v", got)
+	}
 }
