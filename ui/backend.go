@@ -96,6 +96,7 @@ type TrainSpec struct {
 	Targets      string  `json:"targets,omitempty"`
 	PreviewEvery int     `json:"preview_every,omitempty"`
 	Noise        float64 `json:"noise,omitempty"`
+	Shift        int     `json:"shift,omitempty"`
 	Preserve     float64 `json:"preserve,omitempty"`
 }
 

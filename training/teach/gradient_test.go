@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
 	"dualprocess/model"
@@ -13,7 +14,7 @@ import (
 
 // TestTeachingGradientMatchesFiniteDifferences checks the whole teaching
 // loss (the rater's cross-entropy through the overlay and the generated
-// image, plus the preservation term, with the noise the rater sees) against
+// image, plus the preservation term, with the shift and noise the rater sees) against
 // central finite differences in the adapter's weights, in a float64 build
 // of a tiny generator and a tiny rater with every path of the shipped one.
 // The rater's own float64 check once missed a gradient that an in-place
@@ -34,6 +35,9 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := s.drawNoise(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.drawShift(); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.drawBase(prompts, zs); err != nil {
@@ -108,7 +112,7 @@ var tinyRaterConfig = model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem:
 	MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Match: 2, MatchDim: 2, Slope: 0.1}
 
 // tinySession is a two-question teaching session of a tiny float64
-// generator with the rater, batch 2, noise and preservation on.
+// generator with the rater, batch 2, shift, noise and preservation on.
 func tinySession(t *testing.T, rater Rater) (*session, *rand.Rand) {
 	t.Helper()
 	gen, err := model.NewGenerator(model.Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2},
@@ -121,7 +125,7 @@ func tinySession(t *testing.T, rater Rater) (*session, *rand.Rand) {
 		              {"question": "Is there a house?", "answer": "no"}],
 		"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.6}]},
 		"judge": {"kind": "horizon", "row": 0.6},
-		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "preserve": 2}}`)
+		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "shift": 2, "preserve": 2}}`)
 	s, err := newSession(task, gen.Float64(), rater, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +172,9 @@ func stepLossAndGrad(t *testing.T, rater Rater) (float64, []float64) {
 	if err := s.drawNoise(); err != nil { // the same in both: the same seed
 		t.Fatal(err)
 	}
+	if err := s.drawShift(); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.drawBase(prompts, zs); err != nil {
 		t.Fatal(err)
 	}
@@ -183,4 +190,65 @@ func stepLossAndGrad(t *testing.T, rater Rater) (float64, []float64) {
 		grads = append(grads, g.Data().([]float64)...)
 	}
 	return scalar(s.loss.Value()), grads
+}
+
+// The shift draws fresh whole-pixel offsets within the task's range every
+// step, and the image the rater sees is the generated one moved by them.
+func TestShiftMovesTheRatedImageByFreshOffsets(t *testing.T) {
+	s, _ := tinySession(t, NewFrozenRater(tinyRater(t)))
+	if s.shift == nil {
+		t.Fatal("shift 2 built no shift")
+	}
+	seen := map[int]int{}
+	var first []float64
+	for step := range 20 {
+		if err := s.drawShift(); err != nil {
+			t.Fatal(err)
+		}
+		off := s.shift.Value().Data().([]float64)
+		if step == 0 {
+			first = append(first, off...)
+		}
+		for _, v := range off {
+			seen[int(v)]++
+			if v != math.Trunc(v) || math.Abs(v) > 2 {
+				t.Fatalf("offset %v: want a whole number in -2..2", v)
+			}
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("offsets drawn over 20 steps: %v, want all of -2..2", seen)
+	}
+	// Bind the first offsets and check the shifted image against the generated one.
+	if err := G.Let(s.shift, tensor.New(tensor.WithShape(2, 2), tensor.WithBacking(first))); err != nil {
+		t.Fatal(err)
+	}
+	prompts, zs := s.batch(0)
+	if err := s.net.SetInputs(prompts, zs); err != nil {
+		t.Fatal(err)
+	}
+	// No noise: the machine may add it in place into the moved image.
+	if err := G.Let(s.noise, tensor.New(tensor.WithShape(s.noise.Shape()...), tensor.WithBacking(make([]float64, s.noise.Shape().TotalSize())))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.drawBase(prompts, zs); err != nil {
+		t.Fatal(err)
+	}
+	s.vm.Reset()
+	if err := s.vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	img, moved := s.net.Image.Value().(*tensor.Dense), s.shifted.Value().(*tensor.Dense)
+	h, w := img.Shape()[2], img.Shape()[3]
+	for i := range 2 {
+		dy, dx := int(first[2*i]), int(first[2*i+1])
+		for _, p := range [][2]int{{h / 2, w / 2}, {0, 0}, {h - 1, w - 1}, {h / 3, 2 * w / 3}} {
+			sy, sx := min(max(p[0]-dy, 0), h-1), min(max(p[1]-dx, 0), w-1)
+			a, _ := moved.At(i, 1, p[0], p[1])
+			b, _ := img.At(i, 1, sy, sx)
+			if a != b {
+				t.Errorf("image %d moved by (%d, %d): pixel %v is %v, want %v", i, dy, dx, p, a, b)
+			}
+		}
+	}
 }

@@ -47,22 +47,25 @@ var ErrNotFinite = errors.New("loss or gradient is not a finite number")
 
 // session is one teaching run's state: the stages of a step are its methods.
 type session struct {
-	task    *Task
-	gen     *model.Generator
-	rater   Rater
-	overlay *visual.Overlay
-	adapter *model.Adapter
-	net     *model.Net
-	vm      G.VM
-	loss    *G.Node
-	opt     *model.Adam
-	prompts []world.Prompt
-	noise   *G.Node        // (Batch, 3, H, W) added to the images before rating; nil: none
-	base    *G.Node        // (Batch, 3, H, W) the base model's images of the step (Preserve > 0); nil: none
-	total   *G.Node        // the loss the optimiser minimises: loss plus the preservation term
-	sampler *model.Sampler // draws the base images
-	rng     *rand.Rand
-	events  chan<- Event
+	task     *Task
+	gen      *model.Generator
+	rater    Rater
+	overlay  *visual.Overlay
+	adapter  *model.Adapter
+	net      *model.Net
+	vm       G.VM
+	loss     *G.Node
+	opt      *model.Adam
+	prompts  []world.Prompt
+	noise    *G.Node // (Batch, 3, H, W) added to the images before rating; nil: none
+	shift    *G.Node // (Batch, 2) offsets the images are moved by before rating; nil: none
+	shifted  *G.Node // the images so moved
+	shiftRng *rand.Rand
+	base     *G.Node        // (Batch, 3, H, W) the base model's images of the step (Preserve > 0); nil: none
+	total    *G.Node        // the loss the optimiser minimises: loss plus the preservation term
+	sampler  *model.Sampler // draws the base images
+	rng      *rand.Rand
+	events   chan<- Event
 	// poison, for tests, makes the loss of that step NaN (0: never).
 	poison int
 }
@@ -101,6 +104,11 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 		return nil, fmt.Errorf("teach: %w", err)
 	}
 	rated := s.net.Image
+	if tr.Shift > 0 {
+		if rated, err = s.addShift(rated); err != nil {
+			return nil, fmt.Errorf("teach: %w", err)
+		}
+	}
 	if tr.Noise > 0 {
 		s.noise = G.NewTensor(g, rated.Dtype(), 4, G.WithShape(rated.Shape()...), G.WithName("teach.noise"))
 		if rated, err = G.Add(rated, s.noise); err != nil {
@@ -194,6 +202,9 @@ func (s *session) run(ctx context.Context) (*Report, *model.Adapter, error) {
 			return nil, nil, err
 		}
 		if err := s.drawNoise(); err != nil {
+			return nil, nil, err
+		}
+		if err := s.drawShift(); err != nil {
 			return nil, nil, err
 		}
 		if err := s.drawBase(prompts, zs); err != nil {

@@ -63,6 +63,10 @@ type Train struct {
 	// generated image before the rater sees it, fresh every step, so the
 	// adapter cannot win with fragile pixel patterns (0: the default; <0: none).
 	Noise float64 `json:"noise,omitempty"`
+	// Shift is the largest random translation, in pixels, of each generated
+	// image under the visual prompt before the rater sees it, fresh every
+	// step (0: the default; <0: none).
+	Shift int `json:"shift,omitempty"`
 	// Preserve weighs a penalty on the mean absolute difference between
 	// the adapted image and the base image of the same noise (0: the
 	// default; <0: none): the adapter should edit the scene, not replace
@@ -130,6 +134,7 @@ func (t *Task) fillDefaults() {
 	orDefault(&tr.Targets, d.Targets)
 	orDefault(&tr.PreviewEvery, d.PreviewEvery)
 	orDefault(&tr.Noise, d.Noise)
+	orDefault(&tr.Shift, d.Shift)
 	orDefault(&tr.Preserve, d.Preserve)
 	if len(tr.EvalSeeds) == 0 {
 		tr.EvalSeeds = d.EvalSeeds
@@ -198,6 +203,8 @@ func (t *Task) Validate() error {
 		bad("train.preview_every", "%d; want at least 1", tr.PreviewEvery)
 	case tr.Noise > 0.5:
 		bad("train.noise", "%g; want at most 0.5 (negative: none)", tr.Noise)
+	case tr.Shift > 8:
+		bad("train.shift", "%d; want at most 8 px (negative: none)", tr.Shift)
 	case tr.Preserve > 100:
 		bad("train.preserve", "%g; want at most 100 (negative: none)", tr.Preserve)
 	}
