@@ -61,6 +61,7 @@ type session struct {
 	shift    *G.Node // (Batch, 2) offsets the images are moved by before rating; nil: none
 	shifted  *G.Node // the images so moved
 	shiftRng *rand.Rand
+	shiftMax int
 	base     *G.Node        // (Batch, 3, H, W) the base model's images of the step (Preserve > 0); nil: none
 	total    *G.Node        // the loss the optimiser minimises: loss plus the preservation term
 	sampler  *model.Sampler // draws the base images
@@ -104,8 +105,8 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 		return nil, fmt.Errorf("teach: %w", err)
 	}
 	rated := s.net.Image
-	if tr.Shift > 0 {
-		if rated, err = s.addShift(rated); err != nil {
+	if k := task.shift(); k > 0 {
+		if rated, err = s.addShift(rated, k); err != nil {
 			return nil, fmt.Errorf("teach: %w", err)
 		}
 	}

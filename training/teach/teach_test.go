@@ -273,3 +273,30 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 		t.Errorf("median of three %v, want 30", s.MedianError)
 	}
 }
+
+// A horizon task moves its rated images by HorizonShift unless it says
+// otherwise; the other tasks do not move them. The default is not written
+// into the task, so a task whose judge changes does not keep it.
+func TestShiftDefaultsByJudge(t *testing.T) {
+	for _, c := range []struct {
+		judge, train string
+		want         int
+	}{
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {}`, HorizonShift},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": 5}`, 5},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": -1}`, 0},
+		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {}`, 0},
+		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"shift": 2}`, 2},
+	} {
+		task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", c.train), "judge", c.judge)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := task.shift(); got != c.want {
+			t.Errorf("%s, %s: shift %d, want %d", c.judge, c.train, got, c.want)
+		}
+		if c.train == `"train": {}` && task.Train.Shift != 0 {
+			t.Errorf("%s: the default shift was written into the task (%d)", c.judge, task.Train.Shift)
+		}
+	}
+}
