@@ -2,6 +2,7 @@ package teach
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,25 @@ func TestBuiltInTasksLoad(t *testing.T) {
 	for _, k := range []string{"horizon", "palette", "lineweight", "depth", "sun", "sky", "tree"} {
 		if !kinds[k] {
 			t.Errorf("no built-in task judged by %s", k)
+		}
+	}
+}
+
+// The untuned tasks the README reports (docs/untuned-tasks) must load too,
+// with names that match their files (teach --all writes DIR/NAME).
+func TestUntunedTasksLoad(t *testing.T) {
+	files, _ := filepath.Glob("../../docs/untuned-tasks/*.json")
+	if len(files) < 10 {
+		t.Fatalf("%d untuned tasks, want 10", len(files))
+	}
+	for _, f := range files {
+		task, err := LoadTask(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if want := strings.TrimSuffix(filepath.Base(f), ".json"); task.Name != want {
+			t.Errorf("%s: name %q, want %q", f, task.Name, want)
 		}
 	}
 }
