@@ -55,7 +55,14 @@ func RateBase(ctx context.Context, task *Task, gen *model.Generator, rater Rater
 }
 
 func save(dir string, task *Task, gen *model.Generator, adapter *model.Adapter, rep *Report, imgs *Images) error {
-	taskJSON, err := json.Marshal(task)
+	// The adapter records the shift it was taught with, the default
+	// resolved (-1: none), so that its task reruns the same under other
+	// defaults.
+	taught := *task
+	if taught.Train.Shift = task.shift(); taught.Train.Shift == 0 {
+		taught.Train.Shift = -1
+	}
+	taskJSON, err := json.Marshal(&taught)
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,16 @@ func TestRunLowersTheLossAndWritesEverything(t *testing.T) {
 	if _, err := model.LoadAdapter(filepath.Join(dir, AdapterFile), gen); err != nil {
 		t.Errorf("the saved adapter does not load: %v", err)
 	}
+	// The toy task is judged by the horizon and sets no shift: the adapter
+	// records the default it was taught with.
+	cfg, err := model.ReadAdapterConfig(filepath.Join(dir, AdapterFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var taught Task
+	if err := json.Unmarshal(cfg.Task, &taught); err != nil || taught.Train.Shift != HorizonShift {
+		t.Errorf("adapter's task: shift %d (%v), want the default %d", taught.Train.Shift, err, HorizonShift)
+	}
 }
 
 func TestCancelledRunStillWritesItsResults(t *testing.T) {
