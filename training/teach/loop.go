@@ -61,7 +61,6 @@ type session struct {
 	shift    *G.Node // (Batch, 2) offsets the images are moved by before rating; nil: none
 	shifted  *G.Node // the images so moved
 	shiftRng *rand.Rand
-	shiftMax int
 	base     *G.Node        // (Batch, 3, H, W) the base model's images of the step (Preserve > 0); nil: none
 	total    *G.Node        // the loss the optimiser minimises: loss plus the preservation term
 	sampler  *model.Sampler // draws the base images
@@ -105,8 +104,8 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 		return nil, fmt.Errorf("teach: %w", err)
 	}
 	rated := s.net.Image
-	if k := task.shift(); k > 0 {
-		if rated, err = s.addShift(rated, k); err != nil {
+	if task.shift() > 0 {
+		if rated, err = s.addShift(rated); err != nil {
 			return nil, fmt.Errorf("teach: %w", err)
 		}
 	}
@@ -249,23 +248,11 @@ func (s *session) drawNoise() error {
 	if s.noise == nil {
 		return nil
 	}
-	n := s.noise.Shape().TotalSize()
-	sd := s.task.Train.Noise
-	var t *tensor.Dense
-	if s.noise.Dtype() == tensor.Float64 {
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = s.rng.NormFloat64() * sd
-		}
-		t = tensor.New(tensor.WithShape(s.noise.Shape()...), tensor.WithBacking(v))
-	} else {
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(s.rng.NormFloat64() * sd)
-		}
-		t = tensor.New(tensor.WithShape(s.noise.Shape()...), tensor.WithBacking(v))
+	v := make([]float64, s.noise.Shape().TotalSize())
+	for i := range v {
+		v[i] = s.rng.NormFloat64() * s.task.Train.Noise
 	}
-	return G.Let(s.noise, t)
+	return letFloats(s.noise, v)
 }
 
 // batch gives step's prompts (in turn) and training noises.

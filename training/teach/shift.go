@@ -9,13 +9,12 @@ import (
 	"dualprocess/model"
 )
 
-// addShift translates each generated image by up to k pixels in each
+// addShift translates each generated image by up to the task's shift in pixels in each
 // direction, fresh every step (drawShift), before the drawing is laid over
 // it: the rater sees the scene a little displaced under the visual prompt,
 // so an adapter cannot win with a pattern fitted to exact pixels.
-func (s *session) addShift(images *G.Node, k int) (*G.Node, error) {
+func (s *session) addShift(images *G.Node) (*G.Node, error) {
 	n := images.Shape()[0]
-	s.shiftMax = k
 	s.shift = G.NewMatrix(images.Graph(), images.Dtype(), G.WithShape(n, 2), G.WithName("teach.shift"))
 	s.shiftRng = rand.New(rand.NewPCG(uint64(s.task.Train.TrainSeed), 7))
 	var err error
@@ -28,17 +27,22 @@ func (s *session) drawShift() error {
 	if s.shift == nil {
 		return nil
 	}
-	k := s.shiftMax
+	k := s.task.shift()
 	off := make([]float64, s.shift.Shape().TotalSize())
 	for i := range off {
 		off[i] = float64(s.shiftRng.IntN(2*k+1) - k)
 	}
-	if s.shift.Dtype() == tensor.Float64 {
-		return G.Let(s.shift, tensor.New(tensor.WithShape(s.shift.Shape()...), tensor.WithBacking(off)))
+	return letFloats(s.shift, off)
+}
+
+// letFloats binds v to an input node of either float dtype.
+func letFloats(n *G.Node, v []float64) error {
+	if n.Dtype() == tensor.Float64 {
+		return G.Let(n, tensor.New(tensor.WithShape(n.Shape()...), tensor.WithBacking(v)))
 	}
-	f := make([]float32, len(off))
-	for i, v := range off {
-		f[i] = float32(v)
+	f := make([]float32, len(v))
+	for i, x := range v {
+		f[i] = float32(x)
 	}
-	return G.Let(s.shift, tensor.New(tensor.WithShape(s.shift.Shape()...), tensor.WithBacking(f)))
+	return G.Let(n, tensor.New(tensor.WithShape(n.Shape()...), tensor.WithBacking(f)))
 }
