@@ -21,12 +21,15 @@ type Adam struct {
 	Eps         float64
 	WeightDecay float64 // decoupled (AdamW); 0 is plain Adam
 	ClipNorm    float64 // clip the group's global gradient norm to this; 0 disables
+	// Anchor decays each weight towards its value at the first step (L2-SP,
+	// decoupled like WeightDecay): fine-tuning keeps near where it started.
+	Anchor float64
 
 	t     int
 	state map[*G.Node]*adamState
 }
 
-type adamState struct{ m, v any } // []float32 or []float64, like the parameter
+type adamState struct{ m, v, w0 any } // []float32 or []float64, like the parameter; w0 nil without an anchor
 
 // NewAdam returns AdamW with the usual betas, eps 1e-8, no weight decay and no clipping.
 func NewAdam(lr float64) *Adam {
@@ -64,6 +67,9 @@ func (a *Adam) Step(params G.Nodes) (gradNorm float64, err error) {
 			default:
 				return 0, fmt.Errorf("adam: %s: dtype %v", n.Name(), w.Dtype())
 			}
+			if a.Anchor > 0 {
+				s.w0 = cloneSlice(w.Data())
+			}
 			a.state[n] = s
 		}
 		switch g := g.Data().(type) {
@@ -100,10 +106,10 @@ func (a *Adam) Step(params G.Nodes) (gradNorm float64, err error) {
 		switch w := sp.p.w.Data().(type) {
 		case []float32:
 			adamUpdate(a, w[sp.lo:sp.hi], sp.p.g.Data().([]float32)[sp.lo:sp.hi],
-				sp.p.s.m.([]float32)[sp.lo:sp.hi], sp.p.s.v.([]float32)[sp.lo:sp.hi], scale, c1, c2)
+				sp.p.s.m.([]float32)[sp.lo:sp.hi], sp.p.s.v.([]float32)[sp.lo:sp.hi], anchorOf[float32](sp.p.s, sp.lo, sp.hi), scale, c1, c2)
 		case []float64:
 			adamUpdate(a, w[sp.lo:sp.hi], sp.p.g.Data().([]float64)[sp.lo:sp.hi],
-				sp.p.s.m.([]float64)[sp.lo:sp.hi], sp.p.s.v.([]float64)[sp.lo:sp.hi], scale, c1, c2)
+				sp.p.s.m.([]float64)[sp.lo:sp.hi], sp.p.s.v.([]float64)[sp.lo:sp.hi], anchorOf[float64](sp.p.s, sp.lo, sp.hi), scale, c1, c2)
 		}
 	})
 	return gradNorm, nil
@@ -117,7 +123,25 @@ func sumSquares[T float](g []T) float64 {
 	return s
 }
 
-func adamUpdate[T float](a *Adam, w, g, m, v []T, scale, c1, c2 float64) {
+// anchorOf is the span lo:hi of a parameter's anchor, or nil.
+func anchorOf[T float](s *adamState, lo, hi int) []T {
+	if s.w0 == nil {
+		return nil
+	}
+	return s.w0.([]T)[lo:hi]
+}
+
+func cloneSlice(d any) any {
+	switch d := d.(type) {
+	case []float32:
+		return append([]float32(nil), d...)
+	case []float64:
+		return append([]float64(nil), d...)
+	}
+	return nil
+}
+
+func adamUpdate[T float](a *Adam, w, g, m, v, w0 []T, scale, c1, c2 float64) {
 	b1, b2 := T(a.Beta1), T(a.Beta2)
 	sc := T(scale)
 	lr1 := T(a.LR / c1)         // step size with the first-moment correction folded in
@@ -130,5 +154,11 @@ func adamUpdate[T float](a *Adam, w, g, m, v []T, scale, c1, c2 float64) {
 		v[i] = b2*v[i] + (1-b2)*gi*gi
 		w[i] = w[i]*decay - lr1*m[i]/(T(math.Sqrt(float64(v[i])))*ic2+eps)
 		g[i] = 0
+	}
+	if w0 != nil {
+		k := T(a.LR * a.Anchor)
+		for i := range w {
+			w[i] -= k * (w[i] - w0[i])
+		}
 	}
 }

@@ -86,3 +86,43 @@ func TestAdamClipsGroupNorm(t *testing.T) {
 		t.Errorf("clipped gradients %v %v, want 0.6 and 0.8 (norm 1)", ma, mb)
 	}
 }
+
+// With an anchor, a weight pushed the same way every step settles where the
+// pull back to its first value (a share LR*Anchor of the distance) matches
+// Adam's step (LR): (1-LR*Anchor)/Anchor from the start; without one it
+// travels LR a step.
+func TestAdamAnchorHoldsWeightsNearTheirStart(t *testing.T) {
+	drift := func(anchor float64) []float64 {
+		g := G.NewGraph()
+		w := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, -2})), G.WithName("w"))
+		c := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{0.5, -3})), G.WithName("c"))
+		loss := G.Must(G.Sum(G.Must(G.HadamardProd(w, c))))
+		m, err := NewTrainMachine(loss, G.Nodes{w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		opt := NewAdam(0.01)
+		opt.Anchor = anchor
+		for range 2000 {
+			m.Reset()
+			if err := m.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := opt.Step(G.Nodes{w}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		v := w.Value().Data().([]float64)
+		return []float64{v[0] - 1, v[1] + 2}
+	}
+	free, held := drift(0), drift(10)
+	for i, want := range []float64{-1, 1} { // against the gradient's sign
+		if math.Abs(free[i]-20*want) > 0.5 {
+			t.Errorf("weight %d without an anchor moved %v, want about %v", i, free[i], 20*want)
+		}
+		if math.Abs(held[i]-0.09*want) > 0.001 {
+			t.Errorf("weight %d with anchor 10 moved %v, want %v", i, held[i], 0.09*want)
+		}
+	}
+}

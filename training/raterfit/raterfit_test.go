@@ -372,6 +372,13 @@ func TestFamiliesRestrictTheImagesOwnQuestions(t *testing.T) {
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "nonsense") {
 		t.Errorf("unknown family: %v", err)
 	}
+	cfg.Families = nil
+	for _, a := range []float64{-1, 1 / cfg.LR} {
+		cfg.Anchor = a
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "anchor") {
+			t.Errorf("anchor %v: %v", a, err)
+		}
+	}
 }
 
 // A family that changes the image (a painted-out sun, a repainted sky)

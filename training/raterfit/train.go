@@ -22,10 +22,11 @@ import (
 type Config struct {
 	Steps       int     `json:"steps"`
 	Batch       int     `json:"batch"`
-	LR          float64 `json:"lr"`           // peak AdamW learning rate
-	Warmup      int     `json:"warmup"`       // steps of linear warm-up, then cosine decay to LR/20
-	WeightDecay float64 `json:"weight_decay"` // AdamW decoupled decay
-	ClipNorm    float64 `json:"clip_norm"`    // gradient norm clip (all weights together)
+	LR          float64 `json:"lr"`               // peak AdamW learning rate
+	Warmup      int     `json:"warmup"`           // steps of linear warm-up, then cosine decay to LR/20
+	WeightDecay float64 `json:"weight_decay"`     // AdamW decoupled decay
+	Anchor      float64 `json:"anchor,omitempty"` // decoupled decay towards the starting weights (L2-SP; for stages from --init)
+	ClipNorm    float64 `json:"clip_norm"`        // gradient norm clip (all weights together)
 	Seed        uint64  `json:"seed"`
 	Pool        int     `json:"pool"`        // training scenes kept
 	Refresh     int     `json:"refresh"`     // scenes replaced per step
@@ -65,6 +66,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("training config: steps %d, batch %d, pool %d, refresh %d, warmup %d", c.Steps, c.Batch, c.Pool, c.Refresh, c.Warmup)
 	case !(c.LR > 0) || c.WeightDecay < 0 || c.ClipNorm < 0:
 		return fmt.Errorf("training config: lr %v, weight decay %v, clip %v", c.LR, c.WeightDecay, c.ClipNorm)
+	case c.Anchor < 0 || c.LR*c.Anchor >= 1:
+		return fmt.Errorf("training config: anchor %v must be at least 0 and below 1/lr (%v)", c.Anchor, 1/c.LR)
 	case slices.ContainsFunc(c.Families, func(f string) bool { return !slices.Contains(vqa.Families(), f) }):
 		return fmt.Errorf("training config: families %v: known ones are %v", c.Families, vqa.Families())
 	case c.AdvFrom < 0 || c.AdvFrom > 1 || c.Focus < 0 || c.Focus > 1:
@@ -114,7 +117,7 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 	}
 	defer vm.Close()
 	adam := model.NewAdam(cfg.LR)
-	adam.WeightDecay, adam.ClipNorm = cfg.WeightDecay, cfg.ClipNorm
+	adam.WeightDecay, adam.ClipNorm, adam.Anchor = cfg.WeightDecay, cfg.ClipNorm, cfg.Anchor
 	if run.Adam != nil {
 		if err := adam.SetState(net.Params, *run.Adam); err != nil {
 			return fmt.Errorf("resume: %w", err)
