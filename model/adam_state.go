@@ -9,10 +9,12 @@ import (
 
 // AdamState is the optimiser's position, so that a training run can be
 // saved and resumed exactly: the step count and each float32 parameter's
-// first and second moments, by node name.
+// first and second moments, by node name, and with an anchor (Adam.Anchor)
+// the weights it pulls back to (W0; nil without one).
 type AdamState struct {
 	T    int
 	M, V map[string][]float32
+	W0   map[string][]float32
 }
 
 // State copies the moments of params (float32 parameters only). A parameter
@@ -30,6 +32,12 @@ func (a *Adam) State(params G.Nodes) (AdamState, error) {
 			}
 			copy(m, sm)
 			copy(v, sv)
+			if w0, ok := st.w0.([]float32); ok {
+				if s.W0 == nil {
+					s.W0 = map[string][]float32{}
+				}
+				s.W0[n.Name()] = append([]float32(nil), w0...)
+			}
 		}
 		s.M[n.Name()], s.V[n.Name()] = m, v
 	}
@@ -51,7 +59,16 @@ func (a *Adam) SetState(params G.Nodes, s AdamState) error {
 		if len(m) != size || len(v) != size {
 			return fmt.Errorf("adam state: %s has moments of %d and %d values, want %d", n.Name(), len(m), len(v), size)
 		}
-		state[n] = &adamState{m: append([]float32(nil), m...), v: append([]float32(nil), v...)}
+		st := &adamState{m: append([]float32(nil), m...), v: append([]float32(nil), v...)}
+		if w0, ok := s.W0[n.Name()]; ok {
+			if len(w0) != size {
+				return fmt.Errorf("adam state: %s has %d anchor values, want %d", n.Name(), len(w0), size)
+			}
+			st.w0 = append([]float32(nil), w0...)
+		} else if a.Anchor > 0 {
+			return fmt.Errorf("adam state: %s has no anchor weights, and the anchor is %v", n.Name(), a.Anchor)
+		}
+		state[n] = st
 	}
 	a.t, a.state = s.T, state
 	return nil

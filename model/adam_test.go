@@ -126,3 +126,59 @@ func TestAdamAnchorHoldsWeightsNearTheirStart(t *testing.T) {
 		}
 	}
 }
+
+// A run saved with State and resumed with SetState holds to the weights it
+// started from, not to those at the resume: it ends where an unbroken run
+// ends. State without anchor weights cannot resume an anchored run.
+func TestAdamAnchorSurvivesAResume(t *testing.T) {
+	run := func(breakAt int) []float32 {
+		g := G.NewGraph()
+		w := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{1, -2})), G.WithName("w"))
+		c := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{0.5, -3})), G.WithName("c"))
+		loss := G.Must(G.Sum(G.Must(G.HadamardProd(w, c))))
+		m, err := NewTrainMachine(loss, G.Nodes{w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		opt := NewAdam(0.05)
+		opt.Anchor = 4
+		for step := range 40 {
+			if step == breakAt {
+				st, err := opt.State(G.Nodes{w})
+				if err != nil {
+					t.Fatal(err)
+				}
+				opt = NewAdam(0.05)
+				opt.Anchor = 4
+				if err := opt.SetState(G.Nodes{w}, st); err != nil {
+					t.Fatal(err)
+				}
+				st.W0 = nil
+				if err := NewAdam(0.05).SetState(G.Nodes{w}, st); err != nil {
+					t.Fatalf("a state without anchor weights for an optimiser without an anchor: %v", err)
+				}
+				bad := NewAdam(0.05)
+				bad.Anchor = 4
+				if err := bad.SetState(G.Nodes{w}, st); err == nil {
+					t.Error("an anchored optimiser took a state without anchor weights")
+				}
+			}
+			m.Reset()
+			if err := m.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := opt.Step(G.Nodes{w}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return append([]float32(nil), w.Value().Data().([]float32)...)
+	}
+	whole, resumed := run(-1), run(20)
+	if whole[0] != resumed[0] || whole[1] != resumed[1] {
+		t.Errorf("resumed run ends at %v, the unbroken one at %v", resumed, whole)
+	}
+	if whole[0] > 0.9 || whole[0] < 0.7 { // at rest 1 - 1/Anchor; unanchored, 40 steps of 0.05 take it to -1
+		t.Errorf("anchored weight 0 at %v, want 0.7-0.9, near its start 1", whole[0])
+	}
+}

@@ -139,10 +139,15 @@ func TestCheckpointRoundTripAndResume(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: len(AuxMaps), AuxScene: len(AuxScene), Slope: 0.1}
 	cfg.Steps, cfg.Batch, cfg.Pool, cfg.Refresh, cfg.LogEvery, cfg.EvalEvery, cfg.SaveEvery, cfg.EvalPer = 4, 4, 8, 1, 2, 4, 2, 2
+	cfg.Anchor = 10 // the checkpoint keeps the weights the anchor holds to
 	dir := t.TempDir()
 	run, err := NewRun(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	start := map[string][]float32{}
+	for name, p := range run.Rater.Params {
+		start[name] = slices.Clone(p.Data().([]float32))
 	}
 	var log strings.Builder
 	opt := Options{Out: filepath.Join(dir, "r.safetensors"), Checkpoint: filepath.Join(dir, "r.ckpt.safetensors"), Log: &log}
@@ -158,6 +163,14 @@ func TestCheckpointRoundTripAndResume(t *testing.T) {
 	}
 	if back.Step != 4 || back.Adam == nil || back.Adam.T != 4 || len(back.History) != 2 || !reflect.DeepEqual(back.Config, cfg) {
 		t.Fatalf("checkpoint: step %d, adam %v, %d history points, config %+v", back.Step, back.Adam != nil, len(back.History), back.Config)
+	}
+	if len(back.Adam.W0) != len(start) {
+		t.Fatalf("checkpoint holds anchor weights of %d parameters, want %d", len(back.Adam.W0), len(start))
+	}
+	for name, w0 := range start { // the graph's nodes are named "rater." and the parameter's name
+		if !slices.Equal(back.Adam.W0["rater."+name], w0) {
+			t.Fatalf("%s: the checkpoint's anchor weights are not the run's starting ones: %v vs %v", name, back.Adam.W0["rater."+name], w0)
+		}
 	}
 	w, err := model.LoadRater(opt.Out)
 	if err != nil {

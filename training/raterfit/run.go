@@ -132,7 +132,8 @@ func NewRun(cfg Config) (*Run, error) {
 const checkpointFormat = "dualprocess-rater-checkpoint-v1"
 
 // Save writes the checkpoint atomically: the rater's tensors and metadata,
-// "adam.m/<param>" and "adam.v/<param>", and the run's own metadata.
+// "adam.m/<param>" and "adam.v/<param>" (and "adam.w0/<param>" with an
+// anchor), and the run's own metadata.
 func (run *Run) Save(path string) error {
 	f, err := run.Rater.Tensors()
 	if err != nil {
@@ -144,6 +145,9 @@ func (run *Run) Save(path string) error {
 		for name, m := range run.Adam.M {
 			f.Tensors["adam.m/"+name] = safetensors.NewF32(m, len(m))
 			f.Tensors["adam.v/"+name] = safetensors.NewF32(run.Adam.V[name], len(m))
+			if w0, ok := run.Adam.W0[name]; ok {
+				f.Tensors["adam.w0/"+name] = safetensors.NewF32(w0, len(w0))
+			}
 		}
 	}
 	cfg, _ := json.Marshal(run.Config)
@@ -208,15 +212,21 @@ func runFrom(f *safetensors.File) (*Run, error) {
 	for name, t := range f.Tensors {
 		param, isM := strings.CutPrefix(name, "adam.m/")
 		param, isV := strings.CutPrefix(param, "adam.v/")
+		param, isW0 := strings.CutPrefix(param, "adam.w0/")
 		switch {
-		case !isM && !isV:
+		case !isM && !isV && !isW0:
 			weights.Tensors[name] = t
 		case run.Adam == nil || t.DType != safetensors.F32:
 			return nil, fmt.Errorf("unexpected tensor %q", name)
 		case isM:
 			run.Adam.M[param] = t.F32
-		default:
+		case isV:
 			run.Adam.V[param] = t.F32
+		default:
+			if run.Adam.W0 == nil {
+				run.Adam.W0 = map[string][]float32{}
+			}
+			run.Adam.W0[param] = t.F32
 		}
 	}
 	if run.Rater, err = model.RaterFrom(weights); err != nil {
