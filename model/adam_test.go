@@ -93,14 +93,7 @@ func TestAdamClipsGroupNorm(t *testing.T) {
 // travels LR a step.
 func TestAdamAnchorHoldsWeightsNearTheirStart(t *testing.T) {
 	drift := func(anchor float64) []float64 {
-		g := G.NewGraph()
-		w := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, -2})), G.WithName("w"))
-		c := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{0.5, -3})), G.WithName("c"))
-		loss := G.Must(G.Sum(G.Must(G.HadamardProd(w, c))))
-		m, err := NewTrainMachine(loss, G.Nodes{w})
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, m := linearLoss(t, []float64{1, -2}, []float64{0.5, -3})
 		defer m.Close()
 		opt := NewAdam(0.01)
 		opt.Anchor = anchor
@@ -132,14 +125,7 @@ func TestAdamAnchorHoldsWeightsNearTheirStart(t *testing.T) {
 // ends. State without anchor weights cannot resume an anchored run.
 func TestAdamAnchorSurvivesAResume(t *testing.T) {
 	run := func(breakAt int) []float32 {
-		g := G.NewGraph()
-		w := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{1, -2})), G.WithName("w"))
-		c := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{0.5, -3})), G.WithName("c"))
-		loss := G.Must(G.Sum(G.Must(G.HadamardProd(w, c))))
-		m, err := NewTrainMachine(loss, G.Nodes{w})
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, m := linearLoss(t, []float32{1, -2}, []float32{0.5, -3})
 		defer m.Close()
 		opt := NewAdam(0.05)
 		opt.Anchor = 4
@@ -181,4 +167,18 @@ func TestAdamAnchorSurvivesAResume(t *testing.T) {
 	if whole[0] > 0.9 || whole[0] < 0.7 { // at rest 1 - 1/Anchor; unanchored, 40 steps of 0.05 take it to -1
 		t.Errorf("anchored weight 0 at %v, want 0.7-0.9, near its start 1", whole[0])
 	}
+}
+
+// linearLoss is a machine for the loss sum(c*w) and its weight node w,
+// which starts at w0: its gradient is c whatever w is.
+func linearLoss[T float32 | float64](t *testing.T, w0, c []T) (*G.Node, G.VM) {
+	g := G.NewGraph()
+	w := G.NodeFromAny(g, tensor.New(tensor.WithShape(len(w0)), tensor.WithBacking(w0)), G.WithName("w"))
+	cn := G.NodeFromAny(g, tensor.New(tensor.WithShape(len(c)), tensor.WithBacking(c)), G.WithName("c"))
+	loss := G.Must(G.Sum(G.Must(G.HadamardProd(w, cn))))
+	m, err := NewTrainMachine(loss, G.Nodes{w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, m
 }
