@@ -28,7 +28,8 @@ func (Swatches) Name() string        { return "Palette" }
 func (Swatches) Icon() fyne.Resource { return swatchesIcon }
 func (Swatches) Kind() string        { return "swatches" }
 func (Swatches) Help() string {
-	return "Tap: add the colour to the strip; tap a swatch: remove it."
+	return "Tap: add the colour to the strip; tap a swatch: remove it. The built-in rater has learned the palettes " +
+		"of the world's own scenes (at dawn, noon, sunset, night); other palettes rarely teach."
 }
 
 func (sw Swatches) Drag(e Editor, _, to Point) {
