@@ -53,30 +53,3 @@ func DeltaE(a, b [3]float64) float64 {
 }
 
 func deltaE(a, b rgb) float64 { return DeltaE(Lab(a.rgba()), Lab(b.rgba())) }
-
-// RGBA converts a CIE L*a*b* (D65) colour back to 8-bit sRGB, clipping
-// what lies outside the sRGB gamut: the inverse of Lab.
-func RGBA(lab [3]float64) color.RGBA {
-	fy := (lab[0] + 16) / 116
-	fx, fz := fy+lab[1]/500, fy-lab[2]/200
-	inv := func(f float64) float64 {
-		if f*f*f > 216.0/24389 {
-			return f * f * f
-		}
-		return (116*f - 16) * 27 / 24389
-	}
-	x, y, z := inv(fx)*0.95047, inv(fy), inv(fz)*1.08883
-	r := 3.2406*x - 1.5372*y - 0.4986*z
-	g := -0.9689*x + 1.8758*y + 0.0415*z
-	b := 0.0557*x - 0.2040*y + 1.0570*z
-	gamma := func(v float64) uint8 {
-		v = math.Max(0, math.Min(1, v))
-		if v <= 0.0031308 {
-			v *= 12.92
-		} else {
-			v = 1.055*math.Pow(v, 1/2.4) - 0.055
-		}
-		return uint8(math.Round(math.Max(0, math.Min(1, v)) * 255))
-	}
-	return color.RGBA{gamma(r), gamma(g), gamma(b), 255}
-}
