@@ -50,7 +50,7 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 		}
 		return scalar(s.total.Value())
 	}
-	total()
+	at := total()
 	analytic := make([][]float64, len(s.net.Params))
 	for i, p := range s.net.Params {
 		g, err := p.Grad()
@@ -71,8 +71,15 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 			down := total()
 			w[j] = old
 			num := (up - down) / (2 * eps)
-			if math.Abs(num-analytic[i][j]) > 1e-5+1e-4*math.Abs(num) {
-				t.Errorf("%s[%d]: analytic %.10g, numeric %.10g", p.Name(), j, analytic[i][j], num)
+			tol := 1e-5 + 1e-4*math.Abs(num)
+			// At a kink (an image difference of the preservation term or a
+			// clamp crossing zero within eps) the loss has two one-sided
+			// slopes and the gradient may be either or between them.
+			left, right := (at-down)/eps, (up-at)/eps
+			atKink := math.Abs(left-right) > 10*tol
+			between := analytic[i][j] >= min(left, right)-tol && analytic[i][j] <= max(left, right)+tol
+			if math.Abs(num-analytic[i][j]) > tol && !(atKink && between) {
+				t.Errorf("%s[%d]: analytic %.10g, numeric %.10g (one-sided %.10g, %.10g)", p.Name(), j, analytic[i][j], num, left, right)
 			}
 			checked++
 		}
