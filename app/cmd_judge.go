@@ -23,7 +23,7 @@ func init() {
 
 func setupJudge(fs *flag.FlagSet) func(env, []string) error {
 	kind := fs.String("kind", "", "judge: "+strings.Join(judge.Kinds, ", ")+" (required)")
-	path := fs.String("image", "", "image file, PNG, JPEG or GIF, any size (required)")
+	path := fs.String("image", "", "image file ("+picture.Formats+"), any size (required)")
 	target := fs.String("target", "", "horizon: row as a fraction of the height (0.7); lineweight: outline width "+
 		"in px at 64 px (0 = none); palette: colours #rrggbb,#rrggbb,... (required); sun: centre x,y or box "+
 		"x0,y0,x1,y1 as fractions; sky: colour(s) #rrggbb the sky should have; tree: the column x as a fraction of "+

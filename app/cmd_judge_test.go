@@ -122,7 +122,7 @@ func TestJudgeBadInput(t *testing.T) {
 		{[]string{"--kind", "depth", "--image", path}, exitUsage, "the depth judge needs --target xA,yA,xB,yB"},
 		{[]string{"--kind", "depth", "--image", path, "--target", "0.2,0.3"}, exitUsage, "xA,yA,xB,yB as fractions"},
 		{[]string{"--kind", "sun", "--image", filepath.Join(t.TempDir(), "missing.png")}, exitFailure, "no such file"},
-		{[]string{"--kind", "sun", "--image", bad}, exitFailure, "not a PNG, JPEG or GIF"},
+		{[]string{"--kind", "sun", "--image", bad}, exitFailure, "not a PNG, JPEG, GIF, WebP"},
 	} {
 		code, _, stderr := run(t, append([]string{"judge"}, c.args...)...)
 		if code != c.code || !strings.Contains(stderr, c.want) {

@@ -41,7 +41,7 @@ type answerChance struct {
 }
 
 func setupRate(fs *flag.FlagSet) func(env, []string) error {
-	imgPath := fs.String("image", "", "image file, PNG, JPEG or GIF; other sizes than 64x64 are resized to 64x64 (required)")
+	imgPath := fs.String("image", "", "image file ("+picture.Formats+"); other sizes than 64x64 are resized to 64x64 (required)")
 	question := fs.String("question", "", "question, e.g. \"Is the horizon at the red line? Answer with Yes or No.\" (required)")
 	answer := fs.String("answer", "", "also print this answer's probability")
 	overlay := fs.String("overlay", "", "visual prompt PNG drawn over the image: 64x64 or the image's size (then resized with it); "+

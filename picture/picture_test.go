@@ -1,12 +1,18 @@
 package picture
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
 )
 
 func solid(w, h int, c color.RGBA) image.Image {
@@ -109,6 +115,102 @@ func TestEqual(t *testing.T) {
 	} {
 		if got := Equal(red, c.b); got != c.want {
 			t.Errorf("%s: Equal = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestReadImageDecodesTheCommonFormats(t *testing.T) {
+	dir := t.TempDir()
+	red := color.RGBA{255, 0, 0, 255}
+	img := solid(16, 8, red)
+	for name, enc := range map[string]func(*os.File) error{
+		"a.bmp":  func(f *os.File) error { return bmp.Encode(f, img) },
+		"a.tiff": func(f *os.File) error { return tiff.Encode(f, img, nil) },
+		"a.png":  func(f *os.File) error { return png.Encode(f, img) },
+	} {
+		path := filepath.Join(dir, name)
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := enc(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		got, err := ReadImage(path)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.Bounds().Dx() != 16 || got.Bounds().Dy() != 8 {
+			t.Errorf("%s: size %v, want 16x8", name, got.Bounds().Size())
+		}
+	}
+	// a lossless WebP made by ImageMagick: 16x8, red left half, blue right half
+	got, err := ReadImage("testdata/left-red.webp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _, b, _ := got.At(2, 4).RGBA(); r < 0xf000 || b > 0x1000 {
+		t.Errorf("webp left half %v, want red", got.At(2, 4))
+	}
+	if r, _, b, _ := got.At(13, 4).RGBA(); r > 0x1000 || b < 0xf000 {
+		t.Errorf("webp right half %v, want blue", got.At(13, 4))
+	}
+}
+
+// TestReadImageTurnsACameraJPEGUpright writes a 16x8 JPEG, red on the left
+// and blue on the right, whose EXIF orientation (6) says it must be turned
+// 90 degrees clockwise to be seen: read, it is 8x16 with red on top.
+func TestReadImageTurnsACameraJPEGUpright(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 16, 8))
+	for y := 0; y < 8; y++ {
+		for x := 0; x < 16; x++ {
+			img.Set(x, y, map[bool]color.RGBA{true: {255, 0, 0, 255}, false: {0, 0, 255, 255}}[x < 8])
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	// APP1 Exif segment: big-endian TIFF header, one IFD entry, Orientation (0x0112) SHORT 6
+	tiffBlock := []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0}
+	payload := append([]byte("Exif\x00\x00"), tiffBlock...)
+	app1 := append([]byte{0xff, 0xe1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}, payload...)
+	data := append(append(append([]byte{}, buf.Bytes()[:2]...), app1...), buf.Bytes()[2:]...)
+	path := filepath.Join(t.TempDir(), "camera.jpg")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadImage(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Bounds().Dx() != 8 || got.Bounds().Dy() != 16 {
+		t.Fatalf("size %v, want 8x16 (turned upright)", got.Bounds().Size())
+	}
+	if r, _, b, _ := got.At(4, 2).RGBA(); r < 0xc000 || b > 0x4000 {
+		t.Errorf("top %v, want red", got.At(4, 2))
+	}
+	if r, _, b, _ := got.At(4, 13).RGBA(); r > 0x4000 || b < 0xc000 {
+		t.Errorf("bottom %v, want blue", got.At(4, 13))
+	}
+}
+
+func TestReadImageRefusesWhatItCannotRead(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.png")
+	os.WriteFile(junk, []byte("not an image"), 0o644)
+	tiny := filepath.Join(dir, "tiny.png")
+	f, _ := os.Create(tiny)
+	png.Encode(f, solid(2, 2, color.RGBA{1, 2, 3, 255}))
+	f.Close()
+	for path, want := range map[string]string{
+		junk:                         "not a PNG, JPEG, GIF, WebP, BMP or TIFF image",
+		tiny:                         "png of 2x2 pixels is too small",
+		filepath.Join(dir, "no.png"): "no such file",
+	} {
+		if _, err := ReadImage(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one saying %q", filepath.Base(path), err, want)
 		}
 	}
 }

@@ -1,24 +1,38 @@
 package picture
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	_ "image/gif"  // decoders for ReadImage
 	_ "image/jpeg" // decoders for ReadImage
 	_ "image/png"  // decoders for ReadImage
 	"os"
+
+	"github.com/disintegration/imaging"
+	_ "golang.org/x/image/bmp"  // decoders for ReadImage
+	_ "golang.org/x/image/tiff" // decoders for ReadImage
+	_ "golang.org/x/image/webp" // decoders for ReadImage
 )
 
-// ReadImage decodes a PNG, JPEG or GIF file.
+// Formats names the image formats ReadImage decodes, for messages and help.
+const Formats = "PNG, JPEG, GIF, WebP, BMP or TIFF"
+
+// ReadImage decodes an image file in one of the Formats. A JPEG or TIFF
+// from a camera or phone is turned upright as its EXIF orientation says,
+// so it is rated and judged the way every viewer shows it.
 func ReadImage(path string) (image.Image, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read image: %w", err)
 	}
-	defer f.Close()
-	img, format, err := image.Decode(f)
+	_, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("read image %s: not a PNG, JPEG or GIF image (%v)", path, err)
+		return nil, fmt.Errorf("read image %s: not a %s image (%v)", path, Formats, err)
+	}
+	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
+	if err != nil {
+		return nil, fmt.Errorf("read image %s: broken %s file (%v)", path, format, err)
 	}
 	if b := img.Bounds(); b.Dx() < 8 || b.Dy() < 8 {
 		return nil, fmt.Errorf("read image %s: %s of %dx%d pixels is too small (8x8 at least)", path, format, b.Dx(), b.Dy())
