@@ -12,8 +12,6 @@ import (
 	"dualprocess/picture"
 	"dualprocess/training/raterfit"
 	"dualprocess/training/visual"
-
-	"github.com/disintegration/imaging"
 )
 
 func init() {
@@ -141,21 +139,19 @@ func rateOne(r *model.Rater, img *image.RGBA, ov *visual.Overlay, question strin
 	return res, nil
 }
 
-// readOverlay reads a visual prompt drawn at 64x64 or at the image's size
-// (then resized to 64x64 with a box filter, which keeps thin lines as
-// lighter lines rather than dropping them).
+// readOverlay reads a visual prompt drawn at the image's size (resized to
+// 64x64 with it: visual.ResizeDrawing) or at any square size
+// (visual.FitDrawing).
 func readOverlay(path string, imgSize image.Rectangle, m visual.Mode) (*visual.Overlay, error) {
 	d, err := picture.ReadImage(path)
 	if err != nil {
 		return nil, err
 	}
 	b := d.Bounds()
-	switch {
-	case b.Dx() == model.RaterSize && b.Dy() == model.RaterSize:
-	case b.Dx() == imgSize.Dx() && b.Dy() == imgSize.Dy():
-		d = imaging.Resize(d, model.RaterSize, model.RaterSize, imaging.Box)
-	default:
-		return nil, usagef("--overlay %s is %dx%d: draw it at 64x64 or at the image's size %dx%d",
+	if b.Dx() == imgSize.Dx() && b.Dy() == imgSize.Dy() {
+		d = visual.ResizeDrawing(d, model.RaterSize, model.RaterSize)
+	} else if d, err = visual.FitDrawing(d, model.RaterSize); err != nil {
+		return nil, usagef("--overlay %s is %dx%d: draw it at the image's size %dx%d or square",
 			path, b.Dx(), b.Dy(), imgSize.Dx(), imgSize.Dy())
 	}
 	return visual.NewOverlay(d, m)

@@ -45,8 +45,8 @@ func writePNG(t *testing.T, img image.Image) string {
 func TestRateRefusesBadInput(t *testing.T) {
 	weights := untrainedRater(t)
 	img, _ := rendered(t, "lake at noon", 1)
-	bigLine := visual.NewCanvas(100)
-	visual.HLine(bigLine, visual.Red, 50, 2)
+	bigLine := image.NewNRGBA(image.Rect(0, 0, 100, 60)) // neither square nor the image's size
+	visual.HLine(bigLine, visual.Red, 30, 2)
 	wrongOverlay := writePNG(t, bigLine)
 	corrupt := filepath.Join(t.TempDir(), "corrupt.safetensors")
 	os.WriteFile(corrupt, []byte("\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":"), 0o644)
@@ -61,7 +61,7 @@ func TestRateRefusesBadInput(t *testing.T) {
 		{"punctuation only", []string{"--question", "?!"}, exitUsage, "empty question"},
 		{"unknown answer", []string{"--question", "Is it night?", "--answer", "maybe"}, exitUsage, `unknown answer "maybe"`},
 		{"bad mode", []string{"--question", "Is it night?", "--overlay", wrongOverlay, "--mode", "opaque"}, exitUsage, "want solid or transparent"},
-		{"overlay size", []string{"--question", "Is the horizon at the red line?", "--overlay", wrongOverlay}, exitUsage, "is 100x100: draw it at 64x64 or at the image's size 64x64"},
+		{"overlay size", []string{"--question", "Is the horizon at the red line?", "--overlay", wrongOverlay}, exitUsage, "is 100x60: draw it at the image's size 64x64 or square"},
 		{"missing image file", []string{"--question", "Is it night?", "--image", "/nonexistent.png"}, exitFailure, "no such file"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -74,8 +74,9 @@ type QA struct {
 	Answer   string `json:"answer"`
 }
 
-// VisualSpec is the drawing laid over generated images: an optional 64x64
-// PNG (an absolute path once loaded) with strokes drawn over it.
+// VisualSpec is the drawing laid over generated images: an optional square
+// image (an absolute path once loaded; resized to 64x64) with strokes
+// drawn over it.
 type VisualSpec struct {
 	Image   string          `json:"image,omitempty"`
 	Strokes []visual.Stroke `json:"strokes,omitempty"`

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dualprocess/picture"
+	"dualprocess/training/visual"
 	"dualprocess/training/world"
 )
 
@@ -110,7 +111,7 @@ func (v *teachView) Load(t TaskSpec) {
 	var img image.Image
 	if t.Visual.Image != "" {
 		var err error
-		if img, err = picture.ReadImage(t.Visual.Image); err != nil {
+		if img, err = readDrawing(t.Visual.Image); err != nil {
 			v.host.fail(fmt.Errorf("visual prompt image: %w", err))
 		}
 	}
@@ -119,6 +120,20 @@ func (v *teachView) Load(t TaskSpec) {
 	v.visual.Load(img, t)
 	v.loading = false
 	v.refreshBackdrop() // starts background work: the last thing to do
+}
+
+// readDrawing reads a task's drawing at the generator's size (a square
+// drawing of another size is resized, as teaching does).
+func readDrawing(path string) (image.Image, error) {
+	img, err := picture.ReadImage(path)
+	if err != nil {
+		return nil, err
+	}
+	d, err := visual.FitDrawing(img, world.Size)
+	if err != nil {
+		return nil, err // not a nil *image.NRGBA in the interface
+	}
+	return d, nil
 }
 
 // Spec is the task as the window has it, or the first problem.

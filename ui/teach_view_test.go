@@ -3,6 +3,9 @@ package ui
 import (
 	"encoding/json"
 	"errors"
+	"image"
+	"image/color"
+	"image/draw"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"dualprocess/picture"
 )
 
 // builtinTeach is the Teach tab on the fake's horizon-low task, with a
@@ -285,5 +290,35 @@ func TestLongQuestionsAreShownWhole(t *testing.T) {
 	entry.SetText("Is the sky\norange?")
 	if got, _ := qs.QAs(); len(got) != 1 || got[0].Question != "Is the sky orange?" {
 		t.Errorf("question with a line break read back as %+v", got)
+	}
+}
+
+// TestADrawingMadeElsewhereIsFittedToTheGenerator opens a task whose
+// drawing is a 256x256 white PNG with a red band, as a paint program saves
+// it: the sketchpad shows it at 64x64, the band a red line and the white
+// clear, as teaching will use it.
+func TestADrawingMadeElsewhereIsFittedToTheGenerator(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	img := image.NewNRGBA(image.Rect(0, 0, 256, 256))
+	draw.Draw(img, img.Rect, image.White, image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(0, 128, 256, 136), image.NewUniform(color.NRGBA{255, 0, 0, 255}), image.Point{}, draw.Src)
+	path := filepath.Join(t.TempDir(), "band.png")
+	if err := picture.WritePNG(path, img); err != nil {
+		t.Fatal(err)
+	}
+	s.teach.Load(TaskSpec{Name: "band", Prompts: []string{"lake at noon"}, Visual: VisualSpec{Image: path}})
+	s.settle()
+	d, err := s.teach.visual.pad.Drawing()
+	if err != nil || d == nil {
+		t.Fatalf("drawing %v, %v", d, err)
+	}
+	if d.Rect.Dx() != 64 || d.Rect.Dy() != 64 {
+		t.Fatalf("drawing is %v, want 64x64", d.Rect.Size())
+	}
+	if c := d.NRGBAAt(20, 32); c.R < 250 || c.G > 5 || c.A < 250 {
+		t.Errorf("row 32 is %v, want the red band", c)
+	}
+	if c := d.NRGBAAt(20, 10); c.A != 0 {
+		t.Errorf("row 10 is %v, want clear", c)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,13 +129,17 @@ func LoadTask(path string) (*Task, error) {
 	return t, nil
 }
 
-// ParseTask decodes a task (unknown fields are errors) and checks it.
+// ParseTask decodes a task (unknown fields are errors, a leading
+// byte-order mark is skipped) and checks it.
 func ParseTask(b []byte) (*Task, error) {
-	d := json.NewDecoder(strings.NewReader(string(b)))
+	d := json.NewDecoder(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF")))
 	d.DisallowUnknownFields()
 	var t Task
 	if err := d.Decode(&t); err != nil {
 		return nil, fmt.Errorf("not a valid task file: %w", err)
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return nil, fmt.Errorf("not a valid task file: text after the task (at byte %d)", d.InputOffset())
 	}
 	t.fillDefaults()
 	if err := t.Validate(); err != nil {
@@ -267,11 +272,9 @@ func (t *Task) Drawing() (*image.NRGBA, error) {
 		if err != nil {
 			return nil, fmt.Errorf("visual_prompt.image: %w", err)
 		}
-		if b := img.Bounds(); b.Dx() != world.Size || b.Dy() != world.Size {
-			return nil, fmt.Errorf("visual_prompt.image: %dx%d pixels; the generator draws %dx%d",
-				b.Dx(), b.Dy(), world.Size, world.Size)
+		if d, err = visual.FitDrawing(img, world.Size); err != nil {
+			return nil, fmt.Errorf("visual_prompt.image: %w", err)
 		}
-		d = visual.ToNRGBA(img)
 	}
 	strokes, err := visual.DrawStrokes(t.Visual.Strokes, world.Size)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"dualprocess/model"
+	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 )
@@ -214,9 +216,55 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 	if _, err := LoadTask(path); err == nil || !strings.Contains(err.Error(), "visual_prompt.image") {
 		t.Errorf("missing drawing: %v", err)
 	}
+	wide := image.NewNRGBA(image.Rect(0, 0, 100, 60))
+	picture.WritePNG(filepath.Join(dir, "wide.png"), wide)
+	os.WriteFile(path, []byte(strings.Replace(toyTask, `"strokes"`, `"image": "wide.png", "strokes"`, 1)), 0o644)
+	if _, err := LoadTask(path); err == nil || !strings.Contains(err.Error(), "visual_prompt.image: drawing is 100x60: it must be square") {
+		t.Errorf("non-square drawing: %v", err)
+	}
 	os.WriteFile(path, []byte(strings.Replace(toyTask, `"tool": "hline"`, `"tool": "laser"`, 1)), 0o644)
 	if _, err := LoadTask(path); err == nil || !strings.Contains(err.Error(), "visual_prompt.strokes") {
 		t.Errorf("bad stroke: %v", err)
+	}
+}
+
+// TestTaskFilesFromOtherToolsLoad: a byte-order mark (Windows editors
+// write one) is skipped, and a drawing made at 256x256 by a paint program,
+// white with a red band, becomes the 64x64 drawing: the band a red line,
+// the white clear.
+func TestTaskFilesFromOtherToolsLoad(t *testing.T) {
+	dir := t.TempDir()
+	img := image.NewNRGBA(image.Rect(0, 0, 256, 256))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := 176; y < 184; y++ { // rows 44-45 at 64
+		for x := 0; x < 256; x++ {
+			img.Set(x, y, color.NRGBA{255, 0, 0, 255})
+		}
+	}
+	if err := picture.WritePNG(filepath.Join(dir, "band.png"), img); err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(toyTask, `"strokes": [{"tool": "hline", "y": 0.7}]`, `"image": "band.png"`, 1)
+	path := filepath.Join(dir, "t.json")
+	os.WriteFile(path, []byte("\uFEFF"+src), 0o644)
+	task, err := LoadTask(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := task.Drawing()
+	if err != nil || d.Rect.Dx() != 64 {
+		t.Fatalf("drawing %v, %v", d.Rect, err)
+	}
+	if c := d.NRGBAAt(30, 44); c.R < 250 || c.G > 5 || c.A < 250 {
+		t.Errorf("row 44 is %v, want the red band", c)
+	}
+	if c := d.NRGBAAt(30, 20); c.A != 0 {
+		t.Errorf("row 20 is %v, want clear", c)
+	}
+	if _, err := ParseTask([]byte(src + "\n}")); err == nil || !strings.Contains(err.Error(), "after the task") {
+		t.Errorf("trailing text: %v", err)
 	}
 }
 

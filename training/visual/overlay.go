@@ -56,7 +56,7 @@ func NewOverlay(drawing image.Image, mode Mode) (*Overlay, error) {
 		for x := 0; x < w; x++ {
 			c := d.NRGBAAt(x, y)
 			a := float32(c.A) / 255
-			if whiteIsClear && c.R >= 250 && c.G >= 250 && c.B >= 250 {
+			if whiteIsClear && nearWhite(c.R, c.G, c.B) {
 				a = 0
 			}
 			rgb := [3]float32{float32(c.R) / 255, float32(c.G) / 255, float32(c.B) / 255}
@@ -117,6 +117,9 @@ func ToNRGBA(img image.Image) *image.NRGBA {
 	draw.Draw(n, n.Rect, img, b.Min, draw.Src)
 	return n
 }
+
+// nearWhite is the white an opaque drawing leaves clear.
+func nearWhite(r, g, b uint8) bool { return r >= 250 && g >= 250 && b >= 250 }
 
 func opaque(img *image.NRGBA) bool {
 	for i := 3; i < len(img.Pix); i += 4 {
