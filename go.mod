@@ -6,6 +6,7 @@ require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/chewxy/hm v1.0.0
 	github.com/disintegration/imaging v1.6.2
+	github.com/x448/float16 v0.8.4
 	golang.org/x/image v0.48.0
 	gonum.org/v1/gonum v0.16.0
 	gonum.org/v1/netlib v0.0.0-20220323200511-14de99971b2d

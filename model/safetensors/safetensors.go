@@ -1,6 +1,6 @@
 // Package safetensors reads and writes the safetensors weights format
 // (https://github.com/huggingface/safetensors) for float32 and float64
-// tensors, strictly: every structural defect of a file is an error that
+// tensors (float16 and bfloat16 ones are read as float32), strictly: every structural defect of a file is an error that
 // names the file and, where it applies, the tensor.
 //
 // Layout: an 8-byte little-endian header length N, N bytes of JSON header
@@ -23,6 +23,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/x448/float16"
 )
 
 // MaxHeaderSize bounds the JSON header (the reference implementation uses the same 100 MB).
@@ -31,17 +33,22 @@ const MaxHeaderSize = 100 << 20
 // MaxFileSize bounds what Read loads into memory.
 const MaxFileSize = 4 << 30
 
-// DType is a tensor element type. Only F32 and F64 are supported.
+// DType is a tensor element type. F32 and F64 are read and written; F16
+// and BF16, which most published weights use, are read and widened to F32.
 type DType string
 
 const (
-	F32 DType = "F32"
-	F64 DType = "F64"
+	F32  DType = "F32"
+	F64  DType = "F64"
+	F16  DType = "F16"
+	BF16 DType = "BF16"
 )
 
 // Size is the number of bytes of one element.
 func (d DType) Size() int {
 	switch d {
+	case F16, BF16:
+		return 2
 	case F32:
 		return 4
 	case F64:
@@ -180,7 +187,7 @@ func Decode(data []byte, name string) (*File, error) {
 		}
 		size := e.DType.Size()
 		if size == 0 {
-			return nil, errorf(name, tn, "dtype %q not supported (want F32 or F64)", e.DType)
+			return nil, errorf(name, tn, "dtype %q not supported (want F32, F64, F16 or BF16)", e.DType)
 		}
 		if e.Shape == nil {
 			return nil, errorf(name, tn, "missing shape")
@@ -226,6 +233,16 @@ func Decode(data []byte, name string) (*File, error) {
 			t.F64 = make([]float64, count)
 			for i := range t.F64 {
 				t.F64[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
+			}
+		case F16, BF16:
+			t.DType, t.F32 = F32, make([]float32, count)
+			for i := range t.F32 {
+				h := binary.LittleEndian.Uint16(raw[2*i:])
+				if e.DType == BF16 { // the top half of a float32
+					t.F32[i] = math.Float32frombits(uint32(h) << 16)
+				} else {
+					t.F32[i] = float16.Frombits(h).Float32()
+				}
 			}
 		}
 		out.Tensors[tn] = t

@@ -104,7 +104,8 @@ func TestCorruptFiles(t *testing.T) {
 		{"bad json", "header:", build(`{"a":`, nil)},
 		{"trailing json", "trailing data", build(`{} {}`, nil)},
 		{"invalid utf8", "UTF-8", build("{\"\xff\":1}", nil)},
-		{"unknown dtype", `dtype "F16" not supported`, build(`{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}`, make([]byte, 4))},
+		{"unknown dtype", `dtype "I64" not supported`, build(`{"w":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}`, make([]byte, 16))},
+		{"f16 size mismatch", "needs 4", build(`{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,8]}}`, body8)},
 		{"missing shape", "missing shape", build(`{"w":{"dtype":"F32","data_offsets":[0,4]}}`, make([]byte, 4))},
 		{"negative dim", "negative dimension", build(`{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}`, make([]byte, 4))},
 		{"huge shape", "too large", build(`{"w":{"dtype":"F32","shape":[1000000000,1000000000],"data_offsets":[0,4]}}`, make([]byte, 4))},
@@ -139,6 +140,39 @@ func TestCorruptFiles(t *testing.T) {
 				t.Errorf("error %q does not mention %q and the file", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestReadsHalfPrecisionAsFloat32: F16 and BF16 tensors, as most published
+// weights are stored, are read widened to F32 with their exact values.
+func TestReadsHalfPrecisionAsFloat32(t *testing.T) {
+	halves := func(bits ...uint16) []byte {
+		var b []byte
+		for _, h := range bits {
+			b = binary.LittleEndian.AppendUint16(b, h)
+		}
+		return b
+	}
+	inf := float32(math.Inf(1))
+	f16 := halves(0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x7c00) // 1, -2, 0.5, 65504, 2^-24 (subnormal), +Inf
+	bf16 := halves(0x3f80, 0xc020, 0x4049)                        // 1, -2.5, 3.140625
+	data := build(`{"h":{"dtype":"F16","shape":[2,3],"data_offsets":[0,12]},"b":{"dtype":"BF16","shape":[3],"data_offsets":[12,18]}}`,
+		append(append(f16, bf16...), 0, 0)[:18])
+	f, err := Decode(data, "half.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]float32{
+		"h": {1, -2, 0.5, 65504, float32(math.Ldexp(1, -24)), inf},
+		"b": {1, -2.5, 3.140625},
+	} {
+		got := f.Tensors[name]
+		if got.DType != F32 || !reflect.DeepEqual(got.F32, want) {
+			t.Errorf("%s: %s %v, want F32 %v", name, got.DType, got.F32, want)
+		}
+	}
+	if !reflect.DeepEqual(f.Tensors["h"].Shape, []int{2, 3}) {
+		t.Errorf("shape %v", f.Tensors["h"].Shape)
 	}
 }
 
