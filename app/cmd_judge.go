@@ -47,7 +47,7 @@ func setupJudge(fs *flag.FlagSet) func(env, []string) error {
 				return err
 			}
 		}
-		img, err := picture.ReadImage(*path)
+		img, err := picture.ReadPicture(*path)
 		if err != nil {
 			return err
 		}

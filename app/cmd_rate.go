@@ -81,7 +81,7 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return usagef("--mode: %w", err)
 		}
-		src, err := picture.ReadImage(*imgPath)
+		src, err := picture.ReadPicture(*imgPath)
 		if err != nil {
 			return err
 		}

@@ -214,3 +214,41 @@ func TestReadImageRefusesWhatItCannotRead(t *testing.T) {
 		}
 	}
 }
+
+// TestReadPictureLaysTransparencyOnWhite: a picture saved with a
+// transparent background (top), an opaque red part (bottom left) and a
+// half-transparent blue one (bottom right) reads as white, red and light
+// blue, as viewers show it; ReadImage keeps the transparency for drawings.
+func TestReadPictureLaysTransparencyOnWhite(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+	for y := 8; y < 16; y++ {
+		for x := 0; x < 16; x++ {
+			img.SetNRGBA(x, y, map[bool]color.NRGBA{true: {255, 0, 0, 255}, false: {0, 0, 255, 128}}[x < 8])
+		}
+	}
+	path := filepath.Join(t.TempDir(), "cutout.png")
+	if err := WritePNG(path, img); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadPicture(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(c color.Color, want color.NRGBA) bool {
+		n := color.NRGBAModel.Convert(c).(color.NRGBA)
+		d := func(a, b uint8) bool { return a-b < 3 || b-a < 3 }
+		return d(n.R, want.R) && d(n.G, want.G) && d(n.B, want.B) && n.A == 255
+	}
+	for _, c := range []struct {
+		x, y int
+		want color.NRGBA
+	}{{4, 2, color.NRGBA{255, 255, 255, 255}}, {2, 12, color.NRGBA{255, 0, 0, 255}}, {12, 12, color.NRGBA{127, 127, 255, 255}}} {
+		if !near(got.At(c.x, c.y), c.want) {
+			t.Errorf("(%d,%d) = %v, want %v", c.x, c.y, got.At(c.x, c.y), c.want)
+		}
+	}
+	drawing, _ := ReadImage(path)
+	if _, _, _, a := drawing.At(4, 2).RGBA(); a != 0 {
+		t.Errorf("ReadImage made the transparent part opaque (alpha %d)", a)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/gif"  // decoders for ReadImage
 	_ "image/jpeg" // decoders for ReadImage
 	_ "image/png"  // decoders for ReadImage
@@ -38,4 +39,21 @@ func ReadImage(path string) (image.Image, error) {
 		return nil, fmt.Errorf("read image %s: %s of %dx%d pixels is too small (8x8 at least)", path, format, b.Dx(), b.Dy())
 	}
 	return img, nil
+}
+
+// ReadPicture reads an image to rate or judge (not a drawing, whose
+// transparency means "nothing drawn"): ReadImage, with whatever is
+// transparent laid on white, as image viewers and browsers show it.
+// Without that, a transparent background would read as black.
+func ReadPicture(path string) (image.Image, error) {
+	img, err := ReadImage(path)
+	if err != nil {
+		return nil, err
+	}
+	if o, ok := img.(interface{ Opaque() bool }); ok && o.Opaque() {
+		return img, nil
+	}
+	b := img.Bounds()
+	white := imaging.New(b.Dx(), b.Dy(), color.White)
+	return imaging.Overlay(white, img, image.Point{}, 1), nil
 }
