@@ -57,6 +57,11 @@ func TestTokenizerEncodesKnownQuestionsAndPads(t *testing.T) {
 	if !slices.Equal(ids, again) {
 		t.Errorf("case and punctuation changed the ids: %v vs %v", ids, again)
 	}
+	british, _ := tok.Encode("Does the image use the colours of the palette? What colour is the sky?")
+	american, err := tok.Encode("Does the image use the colors of the palette? What color is the sky?")
+	if err != nil || !slices.Equal(british, american) {
+		t.Errorf("American spelling: %v, %v (want %v)", american, err, british)
+	}
 }
 
 func TestTokenizerRefusesUnknownEmptyAndLongQuestions(t *testing.T) {

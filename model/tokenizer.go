@@ -35,6 +35,10 @@ func NewTokenizer(words []string, maxWords int) (*Tokenizer, error) {
 	return t, nil
 }
 
+// spellings maps other spellings of vocabulary words to the vocabulary's
+// (British) one, so "What color is the sky?" is understood.
+var spellings = map[string]string{"color": "colour", "colors": "colours"}
+
 // UnknownWordsError is a question with words outside the rater's vocabulary.
 type UnknownWordsError struct {
 	Words []string // the unknown words, in question order
@@ -57,6 +61,9 @@ func (t *Tokenizer) Encode(question string) ([]int, error) {
 	var unknown []string
 	for i, w := range words {
 		id, ok := t.ids[w]
+		if alt, variant := spellings[w]; !ok && variant {
+			id, ok = t.ids[alt]
+		}
 		if !ok {
 			if !slices.Contains(unknown, w) {
 				unknown = append(unknown, w)
