@@ -230,4 +230,11 @@ func TestGUIWithoutADisplaySaysSoInsteadOfPanicking(t *testing.T) {
 	if code, _, stderr := run(t, "gui"); code == 0 || !strings.Contains(stderr, "no display") {
 		t.Errorf("gui without a display: exit %d, stderr %q", code, stderr)
 	}
+	// a task that cannot open is refused first, with its own reason
+	if code, _, stderr := run(t, "gui", "--task", "no-such-task"); code == 0 || !strings.Contains(stderr, "no built-in task of that name") {
+		t.Errorf("gui --task no-such-task: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := run(t, "gui", "--task", "horizon-low"); code == 0 || !strings.Contains(stderr, "no display") {
+		t.Errorf("gui --task horizon-low without a display: exit %d, stderr %q", code, stderr)
+	}
 }

@@ -13,18 +13,24 @@ func init() {
 	register(command{
 		name:    "gui",
 		summary: "Open the Dual-Process Studio window (the default with no command).",
-		args:    "[--generator FILE] [--rater FILE]",
+		args:    "[--task FILE|NAME] [--generator FILE] [--rater FILE]",
 		setup: func(fs *flag.FlagSet) func(env, []string) error {
+			task := fs.String("task", "", "task file or built-in task to open in the Teach tab")
 			genPath := fs.String("generator", "", "generator weights (default: built in)")
 			raterPath := fs.String("rater", "", "rater weights (default: built in)")
 			return func(e env, args []string) error {
 				if err := noArgs(args); err != nil {
 					return err
 				}
+				if *task != "" { // refused here, before a window opens
+					if _, err := loadTask(*task); err != nil {
+						return err
+					}
+				}
 				if err := needDisplay(runtime.GOOS, os.Getenv); err != nil {
 					return err
 				}
-				ui.Run(e.ctx, newGUIBackend(*genPath, *raterPath))
+				ui.Run(e.ctx, newGUIBackend(*genPath, *raterPath), *task)
 				return nil
 			}
 		},

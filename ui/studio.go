@@ -4,6 +4,9 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -29,14 +32,18 @@ const DefaultPrompt = "mountains at sunset with trees, outlined"
 var Icon = fyne.NewStaticResource("icon.png", assets.Icon)
 
 // Run opens the Studio window on b and returns when it is closed or ctx is
-// cancelled.
-func Run(ctx context.Context, b Backend) {
+// cancelled. A task (a file or a built-in task's name; "" for none) opens
+// in the Teach tab.
+func Run(ctx context.Context, b Backend, task string) {
 	a := app.NewWithID(AppID)
 	a.SetIcon(Icon)
 	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	defer stop()
 	s := NewStudio(a, b)
 	s.generate.Show()
+	if task != "" {
+		s.OpenTask(task)
+	}
 	s.Window.ShowAndRun()
 	s.Close()
 }
@@ -88,6 +95,20 @@ func NewStudio(a fyne.App, b Backend) *Studio {
 	s.Window.Resize(fyne.NewSize(1280, 800))
 	s.Window.SetIcon(Icon)
 	return s
+}
+
+// OpenTask shows the Teach tab with a task file (which joins the recent
+// files) or a built-in task in it.
+func (s *Studio) OpenTask(task string) {
+	s.tabs.Select(s.teachTab)
+	if _, err := os.Stat(task); err != nil && slices.Contains(s.teach.backend.Tasks(), task) {
+		s.teach.choose.SetSelected(task)
+		return
+	}
+	if abs, err := filepath.Abs(task); err == nil {
+		task = abs
+	}
+	s.teach.OpenTask(task)
 }
 
 // Close stops a teaching run and removes the run folders.

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +138,31 @@ func TestSeedStepping(t *testing.T) {
 	test.Tap(v.show)
 	if !strings.Contains(s.status.Text, `seed "forty"`) {
 		t.Errorf("status %q does not report the bad seed", s.status.Text)
+	}
+}
+
+// TestOpenTaskAtStartShowsItInTheTeachTab: `gui --task` opens a task file
+// (recorded in the recent files with its full path) or a built-in task.
+func TestOpenTaskAtStartShowsItInTheTeachTab(t *testing.T) {
+	s, _ := newTestStudio(t)
+	s.OpenTask("sky-orange-noon")
+	s.settle()
+	if s.tabs.Selected() != s.teachTab || s.teach.choose.Selected != "sky-orange-noon" || s.teach.form.name.Text != "sky-orange-noon" {
+		t.Fatalf("built-in task: tab %q, chooser %q, name %q", s.tabs.Selected().Text, s.teach.choose.Selected, s.teach.form.name.Text)
+	}
+	dir := t.TempDir()
+	spec := TaskSpec{Name: "from-file", Prompts: []string{"lake at noon"}, Questions: []QA{{"Is it night?", "yes"}}}
+	raw, _ := json.Marshal(spec)
+	if err := os.WriteFile(filepath.Join(dir, "mine.json"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	s.OpenTask("mine.json")
+	s.settle()
+	if s.teach.form.name.Text != "from-file" {
+		t.Errorf("task file: name %q", s.teach.form.name.Text)
+	}
+	if got := s.teach.recent.List(); len(got) == 0 || got[0] != filepath.Join(dir, "mine.json") {
+		t.Errorf("recent files %v, want the file's full path first", got)
 	}
 }
