@@ -3,9 +3,13 @@ package app
 import (
 	"flag"
 	"fmt"
+	"image"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"dualprocess/model"
+	"dualprocess/picture"
 	"dualprocess/training/raterfit"
 	"dualprocess/training/vqa"
 )
@@ -15,7 +19,7 @@ func init() {
 		name: "eval-vlm",
 		summary: "Measure the rater's accuracy per question family on fresh held-out examples: renders and " +
 			"generator samples, clean and with Gaussian noise.",
-		args:  "[--n N] [--seed S] [--noise SIGMA] [--weights FILE] [--generator FILE|none] [--json]",
+		args:  "[--n N] [--seed S] [--noise SIGMA] [--weights FILE] [--generator FILE|none] [--errors DIR] [--json]",
 		setup: setupEvalVLM,
 	})
 }
@@ -43,6 +47,7 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 	noise := fs.Float64("noise", 0.03, "sigma of the Gaussian noise of the noisy evaluation (0..1 units; 0 skips it)")
 	weights := fs.String("weights", "", "rater weights .safetensors (default: the built-in ones)")
 	genPath := fs.String("generator", "", "generator weights for the generator-sample evaluation (default: the built-in ones; none: skip)")
+	errDir := fs.String("errors", "", "write the clean evaluation's wrong answers to this folder: errors.txt, and per source and family a PNG of the images as the rater saw them")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
@@ -57,6 +62,14 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 		r, err := loadRater(*weights)
 		if err != nil {
 			return err
+		}
+		if *errDir != "" { // a fresh list, not one added to an earlier run's
+			if err := os.MkdirAll(*errDir, 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(*errDir, "errors.txt"), nil, 0o644); err != nil {
+				return err
+			}
 		}
 		scorer, err := r.NewScorer(32)
 		if err != nil {
@@ -105,6 +118,11 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 					res.Generated = &st
 				}
 				out.Results = append(out.Results, res)
+				if *errDir != "" && sigma == 0 {
+					if err := writeMisses(*errDir, src.name, exs, acc.Misses); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		if *asJSON {
@@ -164,4 +182,32 @@ func familiesOf(res vlmEvalResult) []string {
 		}
 	}
 	return fs
+}
+
+// writeMisses adds a source's wrong answers to dir/errors.txt (one line
+// each: source, family, number in the family's PNG, question, wanted and
+// given answer, the right answer's probability) and tiles their images
+// into dir/SOURCE-FAMILY.png, in the same order.
+func writeMisses(dir, source string, exs []raterfit.Example, misses []raterfit.Miss) error {
+	var lines strings.Builder
+	tiles := map[string][]image.Image{}
+	for _, m := range misses {
+		ex := exs[m.Example]
+		tiles[ex.Family] = append(tiles[ex.Family], ex.Shown())
+		fmt.Fprintf(&lines, "%s\t%s\t%d\t%s\twant %s\tgot %s\tp %.2f\n", source, ex.Family, len(tiles[ex.Family]), ex.Question, ex.Answer, m.Predicted, m.P)
+	}
+	for family, imgs := range tiles {
+		if err := picture.WritePNG(filepath.Join(dir, source+"-"+family+".png"), picture.Grid(imgs, 8)); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "errors.txt"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(lines.String()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -82,5 +82,15 @@ func (s *Scorer) Rate(images [][]float32, overlays []*visual.Overlay, questions 
 // Predicted is the most probable answer of a Rate result.
 func (s *Scorer) Predicted(probs []float64) string { return s.net.Rater.Predicted(probs) }
 
+// Prob is answer's probability in a Rate result (0 for an answer the
+// rater does not give).
+func (s *Scorer) Prob(probs []float64, answer string) float64 {
+	i, err := s.net.Rater.AnswerIndex(answer)
+	if err != nil {
+		return 0
+	}
+	return probs[i]
+}
+
 // Close releases the compiled machine.
 func (s *Scorer) Close() error { return s.vm.Close() }

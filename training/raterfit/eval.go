@@ -3,6 +3,7 @@ package raterfit
 import (
 	"context"
 	"fmt"
+	"image"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -71,6 +72,14 @@ type Accuracy struct {
 	Families []string       // in vqa.Families order
 	Correct  map[string]int `json:"correct"`
 	Total    map[string]int `json:"total"`
+	Misses   []Miss         `json:"-"` // the wrong answers, in example order
+}
+
+// Miss is an example the rater answered wrongly.
+type Miss struct {
+	Example   int     // index in the scored examples
+	Predicted string  // the rater's answer
+	P         float64 // the probability it gave the right answer
 }
 
 // Rate is the share of right answers of a family ("" for all).
@@ -123,10 +132,24 @@ func Score(ctx context.Context, r *model.Scorer, exs []Example, sigma float64, s
 				acc.Families = append(acc.Families, ex.Family)
 			}
 			acc.Total[ex.Family]++
-			if strings.EqualFold(r.Predicted(probs[i]), ex.Answer) {
+			if pred := r.Predicted(probs[i]); strings.EqualFold(pred, ex.Answer) {
 				acc.Correct[ex.Family]++
+			} else {
+				acc.Misses = append(acc.Misses, Miss{Example: lo + i, Predicted: pred, P: r.Prob(probs[i], ex.Answer)})
 			}
 		}
 	}
 	return acc, nil
+}
+
+// Shown is an example as the rater saw it: the image with its visual
+// prompt laid over it.
+func (ex Example) Shown() *image.RGBA {
+	img := imageOf(ex.Image)
+	if ex.Overlay != nil {
+		if over, err := ex.Overlay.Apply(img); err == nil {
+			return over
+		}
+	}
+	return img
 }

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dualprocess/picture"
+)
+
+// TestEvalVLMErrorsListsEveryWrongAnswer: with an untrained rater, most
+// answers are wrong; --errors lists each once (a second run starts the list
+// afresh) and tiles each family's images.
+func TestEvalVLMErrorsListsEveryWrongAnswer(t *testing.T) {
+	weights, dir := untrainedRater(t), t.TempDir()
+	for pass := 0; pass < 2; pass++ {
+		code, out, stderr := run(t, "eval-vlm", "--weights", weights, "--n", "3", "--generator", "none", "--noise", "0", "--errors", dir, "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var ev vlmEval
+		if err := json.Unmarshal([]byte(out), &ev); err != nil || len(ev.Results) != 1 {
+			t.Fatalf("output %s (%v)", out, err)
+		}
+		res := ev.Results[0]
+		wrong := int(math.Round((1 - res.Overall) * float64(res.Examples)))
+		raw, err := os.ReadFile(filepath.Join(dir, "errors.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+		if wrong == 0 || len(lines) != wrong {
+			t.Fatalf("pass %d: %d lines in errors.txt, %d wrong answers", pass, len(lines), wrong)
+		}
+		perFamily := map[string]int{}
+		for _, l := range lines {
+			f := strings.Split(l, "\t")
+			if len(f) != 7 || f[0] != "renders" || !strings.HasPrefix(f[4], "want ") || !strings.HasPrefix(f[5], "got ") || f[4][5:] == f[5][4:] {
+				t.Fatalf("line %q", l)
+			}
+			perFamily[f[1]]++
+		}
+		for family, n := range perFamily {
+			img, err := picture.ReadImage(filepath.Join(dir, "renders-"+family+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols := min(n, 8)
+			if want := cols*64 + (cols-1)*picture.Gutter; img.Bounds().Dx() != want {
+				t.Errorf("%s: grid %d px wide for %d images, want %d", family, img.Bounds().Dx(), n, want)
+			}
+		}
+	}
+}
