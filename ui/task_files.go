@@ -71,6 +71,7 @@ func (v *teachView) saveTask() {
 // SaveTask writes a task file atomically and puts it first in the recent
 // files.
 func (v *teachView) SaveTask(spec TaskSpec, path string) error {
+	spec.Visual.Image = relativeTo(path, spec.Visual.Image)
 	b, err := json.MarshalIndent(spec, "", "  ")
 	if err != nil {
 		return err
@@ -131,4 +132,22 @@ func (v *teachView) chooseSave(name string, write func(path string) error) {
 	d.SetFileName(name)
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
+}
+
+// relativeTo is the path of a task's drawing as the task file at task
+// should name it: relative to the file's folder, with forward slashes, so
+// the folder can move with its drawing; as it was when that cannot be.
+func relativeTo(task, drawing string) string {
+	if drawing == "" || !filepath.IsAbs(drawing) {
+		return drawing
+	}
+	dir, err := filepath.Abs(filepath.Dir(task))
+	if err != nil {
+		return drawing
+	}
+	rel, err := filepath.Rel(dir, drawing)
+	if err != nil {
+		return drawing
+	}
+	return filepath.ToSlash(rel)
 }

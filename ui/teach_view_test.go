@@ -322,3 +322,21 @@ func TestADrawingMadeElsewhereIsFittedToTheGenerator(t *testing.T) {
 		t.Errorf("row 10 is %v, want clear", c)
 	}
 }
+
+// TestSavedTaskNamesItsDrawingRelatively: a task's drawing is written
+// relative to the saved file, so the folder can move with it.
+func TestSavedTaskNamesItsDrawingRelatively(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	dir := t.TempDir()
+	spec := TaskSpec{Name: "band", Prompts: []string{"lake at noon"}, Visual: VisualSpec{Image: filepath.Join(dir, "drawings", "band.png")}}
+	path := filepath.Join(dir, "tasks", "band.json")
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := s.teach.SaveTask(spec, path); err != nil {
+		t.Fatal(err)
+	}
+	var saved TaskSpec
+	raw, _ := os.ReadFile(path)
+	if err := json.Unmarshal(raw, &saved); err != nil || saved.Visual.Image != "../drawings/band.png" {
+		t.Errorf("saved drawing %q (%v), want ../drawings/band.png", saved.Visual.Image, err)
+	}
+}
