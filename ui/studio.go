@@ -4,9 +4,11 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -53,6 +55,7 @@ func Run(ctx context.Context, b Backend, task string) {
 type Studio struct {
 	Window   fyne.Window
 	tabs     *container.AppTabs
+	genTab   *container.TabItem
 	teachTab *container.TabItem
 	menu     *fyne.MainMenu
 	generate *generateView
@@ -78,9 +81,9 @@ func NewStudio(a fyne.App, b Backend) *Studio {
 	s.world = newSampleView("World", worldDraw, s)
 	worldCard := widget.NewCard("Procedural world",
 		"What the prompt means: the scenes the built-in models learn from", s.world.samples)
-	generateTab := container.NewTabItemWithIcon("Generate", theme.MediaPhotoIcon(), s.generate.content)
-	s.tabs = container.NewAppTabs(generateTab)
-	s.teach = newTeachView(b, s.Window, a.Preferences(), s, s.generate, func() { s.tabs.Select(generateTab) })
+	s.genTab = container.NewTabItemWithIcon("Generate", theme.MediaPhotoIcon(), s.generate.content)
+	s.tabs = container.NewAppTabs(s.genTab)
+	s.teach = newTeachView(b, s.Window, a.Preferences(), s, s.generate, func() { s.tabs.Select(s.genTab) })
 	s.teachTab = container.NewTabItemWithIcon("Teach", theme.ColorPaletteIcon(), s.teach.content)
 	s.tabs.Append(s.teachTab)
 	s.tabs.Append(container.NewTabItemWithIcon("World", theme.GridIcon(),
@@ -91,6 +94,7 @@ func NewStudio(a fyne.App, b Backend) *Studio {
 		}
 	}
 	s.setMenu()
+	s.Window.SetOnDropped(s.drop)
 	s.Window.SetContent(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.status), nil, nil, s.tabs))
 	s.Window.Resize(fyne.NewSize(1280, 800))
 	s.Window.SetIcon(Icon)
@@ -109,6 +113,23 @@ func (s *Studio) OpenTask(task string) {
 		task = abs
 	}
 	s.teach.OpenTask(task)
+}
+
+// drop opens what is dropped on the window: task files (.json) in the
+// Teach tab, adapters (.safetensors) in the Generate tab; anything else is
+// refused by name in the status line.
+func (s *Studio) drop(_ fyne.Position, items []fyne.URI) {
+	for _, u := range items {
+		switch strings.ToLower(u.Extension()) {
+		case ".json":
+			s.OpenTask(u.Path())
+		case ".safetensors":
+			s.tabs.Select(s.genTab)
+			s.generate.LoadAdapter(u.Path())
+		default:
+			s.fail(fmt.Errorf("%s: drop task files (.json) to open them, or adapters (.safetensors) to apply them", u.Name()))
+		}
+	}
 }
 
 // Close stops a teaching run and removes the run folders.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -164,5 +165,33 @@ func TestOpenTaskAtStartShowsItInTheTeachTab(t *testing.T) {
 	}
 	if got := s.teach.recent.List(); len(got) == 0 || got[0] != filepath.Join(dir, "mine.json") {
 		t.Errorf("recent files %v, want the file's full path first", got)
+	}
+}
+
+// TestDroppedFilesOpen: a task file dropped on the window opens in the
+// Teach tab, an adapter in the Generate tab's list; other files are
+// refused by name.
+func TestDroppedFilesOpen(t *testing.T) {
+	s, _ := newTestStudio(t)
+	dir := t.TempDir()
+	task, _ := json.Marshal(TaskSpec{Name: "dropped", Prompts: []string{"lake at noon"}})
+	taskPath, adapterPath, notePath := filepath.Join(dir, "dropped.json"), filepath.Join(dir, "a.safetensors"), filepath.Join(dir, "notes.txt")
+	os.WriteFile(taskPath, task, 0o644)
+	os.WriteFile(adapterPath, []byte(adapterContent), 0o644)
+	os.WriteFile(notePath, []byte("hello"), 0o644)
+
+	s.drop(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(taskPath)})
+	s.settle()
+	if s.tabs.Selected() != s.teachTab || s.teach.form.name.Text != "dropped" {
+		t.Errorf("task: tab %q, name %q", s.tabs.Selected().Text, s.teach.form.name.Text)
+	}
+	s.drop(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(adapterPath)})
+	s.settle()
+	if s.tabs.Selected() != s.genTab || len(s.generate.adapters.Uses()) != 1 {
+		t.Errorf("adapter: tab %q, %d adapters", s.tabs.Selected().Text, len(s.generate.adapters.Uses()))
+	}
+	s.drop(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(notePath)})
+	if s.status.Importance != widget.DangerImportance || !strings.Contains(s.status.Text, "notes.txt") {
+		t.Errorf("other file: status %q", s.status.Text)
 	}
 }
