@@ -149,6 +149,9 @@ func ParseTask(b []byte) (*Task, error) {
 }
 
 func (t *Task) fillDefaults() {
+	for i, q := range t.Questions { // "Yes." or " yes " as another tool may write it: yes
+		t.Questions[i].Answer = strings.TrimRight(strings.TrimSpace(q.Answer), ".!")
+	}
 	d, tr := Defaults, &t.Train
 	orDefault(&tr.Steps, d.Steps)
 	orDefault(&tr.LearningRate, d.LearningRate)

@@ -229,7 +229,7 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 }
 
 // TestTaskFilesFromOtherToolsLoad: a byte-order mark (Windows editors
-// write one) is skipped, and a drawing made at 256x256 by a paint program,
+// write one) is skipped, an answer written " Yes. " is Yes, and a drawing made at 256x256 by a paint program,
 // white with a red band, becomes the 64x64 drawing: the band a red line,
 // the white clear.
 func TestTaskFilesFromOtherToolsLoad(t *testing.T) {
@@ -262,6 +262,10 @@ func TestTaskFilesFromOtherToolsLoad(t *testing.T) {
 	}
 	if c := d.NRGBAAt(30, 20); c.A != 0 {
 		t.Errorf("row 20 is %v, want clear", c)
+	}
+	polite, err := ParseTask([]byte(strings.Replace(toyTask, `"answer": "Yes"`, `"answer": " Yes. "`, 1)))
+	if err != nil || polite.Questions[0].Answer != "Yes" {
+		t.Errorf("answer written \" Yes. \": %v, %+v", err, polite)
 	}
 	if _, err := ParseTask([]byte(src + "\n}")); err == nil || !strings.Contains(err.Error(), "after the task") {
 		t.Errorf("trailing text: %v", err)
