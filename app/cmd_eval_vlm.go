@@ -70,6 +70,11 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 			if err := os.WriteFile(filepath.Join(*errDir, "errors.txt"), nil, 0o644); err != nil {
 				return err
 			}
+			for _, src := range []string{"renders", "generator"} { // an earlier run's images
+				for _, f := range vqa.Families() {
+					os.Remove(filepath.Join(*errDir, src+"-"+f+".png"))
+				}
+			}
 		}
 		scorer, err := r.NewScorer(32)
 		if err != nil {

@@ -16,6 +16,8 @@ import (
 // afresh) and tiles each family's images.
 func TestEvalVLMErrorsListsEveryWrongAnswer(t *testing.T) {
 	weights, dir := untrainedRater(t), t.TempDir()
+	stale := filepath.Join(dir, "renders-time.png") // an earlier run's, for a family this run may get right
+	os.WriteFile(stale, []byte("old"), 0o644)
 	for pass := 0; pass < 2; pass++ {
 		code, out, stderr := run(t, "eval-vlm", "--weights", weights, "--n", "3", "--generator", "none", "--noise", "0", "--errors", dir, "--json")
 		if code != 0 {
@@ -34,6 +36,9 @@ func TestEvalVLMErrorsListsEveryWrongAnswer(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 		if wrong == 0 || len(lines) != wrong {
 			t.Fatalf("pass %d: %d lines in errors.txt, %d wrong answers", pass, len(lines), wrong)
+		}
+		if b, err := os.ReadFile(stale); err == nil && string(b) == "old" {
+			t.Errorf("an earlier run's %s is still there", filepath.Base(stale))
 		}
 		perFamily := map[string]int{}
 		for _, l := range lines {
