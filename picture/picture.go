@@ -1,5 +1,6 @@
 // Package picture holds the small image helpers shared by the command line,
-// the UI and training: tile grids and atomic PNG files.
+// the UI and training: reading image files, parsing colours, tile grids and
+// atomic PNG files.
 package picture
 
 import (

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 
+	"dualprocess/picture"
 	"dualprocess/training/world"
 )
 
@@ -228,7 +229,7 @@ func parseColors(cs []string) ([]color.RGBA, error) {
 	}
 	out := make([]color.RGBA, len(cs))
 	for i, s := range cs {
-		c, err := ParseColor(s)
+		c, err := picture.ParseColor(s)
 		if err != nil {
 			return nil, err
 		}

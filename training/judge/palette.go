@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strconv"
 	"strings"
 
+	"dualprocess/picture"
 	"dualprocess/training/world"
 )
 
@@ -66,27 +66,11 @@ func nearest(c [3]float64, labs [][3]float64) (float64, int) {
 	return best, bi
 }
 
-// ParseColor reads a colour written as #rrggbb, rrggbb or #rgb.
-func ParseColor(s string) (color.RGBA, error) {
-	h := strings.TrimPrefix(strings.TrimSpace(s), "#")
-	if len(h) == 3 {
-		h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
-	}
-	if len(h) != 6 {
-		return color.RGBA{}, fmt.Errorf("colour %q: want #rrggbb", s)
-	}
-	v, err := strconv.ParseUint(h, 16, 32)
-	if err != nil {
-		return color.RGBA{}, fmt.Errorf("colour %q: want #rrggbb", s)
-	}
-	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}, nil
-}
-
 // ParsePalette reads colours separated by commas or spaces.
 func ParsePalette(s string) ([]color.RGBA, error) {
 	var p []color.RGBA
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		c, err := ParseColor(f)
+		c, err := picture.ParseColor(f)
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,7 @@ import (
 	"image"
 	"math"
 
-	"dualprocess/training/judge"
+	"dualprocess/picture"
 	"dualprocess/training/world"
 
 	"gorgonia.org/tensor"
@@ -28,7 +28,7 @@ func weightMap(t world.Truth, img *image.RGBA, extra float64) []float32 {
 	}
 	var rare [][3]uint8
 	for _, e := range t.Palette {
-		if c, err := judge.ParseColor(e.Hex); err == nil && e.Coverage < rareCoverage {
+		if c, err := picture.ParseColor(e.Hex); err == nil && e.Coverage < rareCoverage {
 			rare = append(rare, [3]uint8{c.R, c.G, c.B})
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 )
@@ -49,7 +50,7 @@ func NewPixelOracle(t judge.Target) (*PixelOracle, error) {
 	}
 	o := &PixelOracle{kind: t.Kind}
 	for _, h := range t.Colors {
-		c, err := judge.ParseColor(h)
+		c, err := picture.ParseColor(h)
 		if err != nil {
 			return nil, fmt.Errorf("oracle: %w", err)
 		}

@@ -104,7 +104,7 @@ func TestStrokesDrawWhatTheySay(t *testing.T) {
 		t.Errorf("first swatch %v", c)
 	}
 	for _, bad := range []Stroke{{Tool: "spray"}, {Tool: "hline", Y: 1.5}, {Tool: "box", X: 0.5, X1: 0.2, Y1: 0.3},
-		{Tool: "point", X: 0.1, Y: 0.1, Label: "C"}, {Tool: "swatches", Colors: []string{"red"}}, {Tool: "vline", X: 0.2, Width: -1}} {
+		{Tool: "point", X: 0.1, Y: 0.1, Label: "C"}, {Tool: "swatches", Colors: []string{"reddish"}}, {Tool: "vline", X: 0.2, Width: -1}} {
 		if _, err := DrawStrokes([]Stroke{bad}, 64); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}

@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"strings"
+
+	"dualprocess/picture"
 )
 
 // Stroke is one drawn element of a visual prompt, as task files and the
@@ -78,7 +80,7 @@ func (s Stroke) draw(d *image.NRGBA) error {
 		}
 		cols := make([]color.Color, len(s.Colors))
 		for i, h := range s.Colors {
-			c, err := parseHex(h)
+			c, err := picture.ParseColor(h)
 			if err != nil {
 				return err
 			}
@@ -93,16 +95,4 @@ func (s Stroke) draw(d *image.NRGBA) error {
 		return fmt.Errorf("unknown tool %q (known: %s)", s.Tool, strings.Join(Tools, ", "))
 	}
 	return nil
-}
-
-func parseHex(s string) (color.NRGBA, error) {
-	var r, g, b uint8
-	h := strings.TrimPrefix(s, "#")
-	if len(h) != 6 {
-		return color.NRGBA{}, fmt.Errorf("colour %q: want #rrggbb", s)
-	}
-	if _, err := fmt.Sscanf(h, "%02x%02x%02x", &r, &g, &b); err != nil {
-		return color.NRGBA{}, fmt.Errorf("colour %q: want #rrggbb", s)
-	}
-	return color.NRGBA{r, g, b, 255}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 	"dualprocess/training/world"
@@ -81,7 +82,7 @@ func mainColours(t world.Truth) (cols []color.RGBA, cover []float64) {
 		if e.Name == "outline" {
 			continue
 		}
-		c, err := judge.ParseColor(e.Hex)
+		c, err := picture.ParseColor(e.Hex)
 		if err == nil {
 			cols, cover = append(cols, c), append(cover, e.Coverage)
 		}
