@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dualprocess/picture"
+	"dualprocess/training/judge"
 )
 
 // builtinTeach is the Teach tab on the fake's horizon-low task, with a
@@ -338,5 +339,18 @@ func TestSavedTaskNamesItsDrawingRelatively(t *testing.T) {
 	raw, _ := os.ReadFile(path)
 	if err := json.Unmarshal(raw, &saved); err != nil || saved.Visual.Image != "../drawings/band.png" {
 		t.Errorf("saved drawing %q (%v), want ../drawings/band.png", saved.Visual.Image, err)
+	}
+}
+
+// TestATaskWithoutStrokesSelectsTheToolOfItsJudge: a task drawn elsewhere
+// (no strokes) with a horizon judge opens with the Horizon tool ready.
+func TestATaskWithoutStrokesSelectsTheToolOfItsJudge(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	test.Tap(s.teach.visual.tools[boxTool()]) // another tool first
+	row := 0.6
+	s.teach.Load(TaskSpec{Name: "elsewhere", Prompts: []string{"lake at noon"}, Judge: judge.Target{Kind: "horizon", Row: &row}})
+	s.settle()
+	if got := s.teach.visual.pad.Tool(); got == nil || got.JudgeKind() != "horizon" {
+		t.Errorf("tool %v, want the horizon tool", got)
 	}
 }

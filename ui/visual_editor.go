@@ -127,7 +127,8 @@ func (v *visualEditor) SetColour(c color.Color) {
 }
 
 // Load shows a task's visual prompt and takes its judge, with the tool and
-// the line width of its last stroke selected.
+// the line width of its last stroke selected (without strokes, the tool
+// whose strokes that judge checks).
 func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	mode := spec.Visual.Mode
 	if mode == "" {
@@ -136,6 +137,11 @@ func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	v.pad.Load(img, spec.Visual.Strokes, mode)
 	v.mode.SetSelected(string(mode))
 	v.loadedStrokes, v.loadedJudge, v.judge = slices.Clone(spec.Visual.Strokes), spec.Judge, spec.Judge
+	if len(spec.Visual.Strokes) == 0 { // a drawing made elsewhere, or none: the tool of the task's judge
+		if k := slices.IndexFunc(tool.All(), func(t tool.Tool) bool { return t.JudgeKind() == spec.Judge.Kind }); k >= 0 {
+			v.SetTool(tool.All()[k])
+		}
+	}
 	for i := len(spec.Visual.Strokes) - 1; i >= 0; i-- { // the tool that drew the last stroke, ready to move it
 		if k := slices.IndexFunc(tool.All(), func(t tool.Tool) bool { return t.Kind() == spec.Visual.Strokes[i].Tool }); k >= 0 {
 			v.SetTool(tool.All()[k])

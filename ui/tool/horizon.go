@@ -33,6 +33,8 @@ func (Horizon) Questions() []QA {
 	}
 }
 
+func (Horizon) JudgeKind() string { return "horizon" }
+
 func (Horizon) Judge() (string, bool) {
 	return "checked by the horizon judge, which finds the horizon row in the image", true
 }

@@ -75,6 +75,8 @@ func (Points) Questions() []QA {
 	}
 }
 
+func (Points) JudgeKind() string { return "depth" }
+
 func (Points) Judge() (string, bool) {
 	return "checked by the depth judge, a depth model that orders A and B", true
 }

@@ -46,6 +46,8 @@ func (Reference) Questions() []QA {
 	}
 }
 
+func (Reference) JudgeKind() string { return "lineweight" }
+
 func (Reference) Judge() (string, bool) {
 	return "checked by the lineweight judge, which measures the width of the outlines", true
 }

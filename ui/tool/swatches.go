@@ -56,6 +56,8 @@ func (Swatches) Questions() []QA {
 	}
 }
 
+func (Swatches) JudgeKind() string { return "palette" }
+
 func (Swatches) Judge() (string, bool) {
 	return "checked by the palette judge, which compares the image's main colours with the strip (mean ΔE)", true
 }

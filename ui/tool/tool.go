@@ -51,6 +51,9 @@ type Tool interface {
 	// horizon judge, which ..."); or that none does, so that results for
 	// them are the rater's opinion only, with false.
 	Judge() (string, bool)
+	// JudgeKind is the kind of judge.Target the tool's strokes imply ("" for
+	// none).
+	JudgeKind() string
 	// Target is the judge's target implied by the tool's strokes, false
 	// when there are none (or the tool implies no judge).
 	Target(strokes []visual.Stroke) (judge.Target, bool)

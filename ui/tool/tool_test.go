@@ -117,6 +117,9 @@ func TestEveryToolNamesTheJudgeItsStrokesImply(t *testing.T) {
 		case !ok && !strings.Contains(text, "no independent judge"):
 			t.Errorf("%s: Judge() %q does not say that no judge checks it", tl.Name(), text)
 		}
+		if implied && tl.JudgeKind() != target.Kind || !implied && tl.JudgeKind() != "" {
+			t.Errorf("%s: JudgeKind %q, its strokes imply %q", tl.Name(), tl.JudgeKind(), target.Kind)
+		}
 		if unjudged := slices.Contains(Unjudged(e.strokes), tl); unjudged == ok {
 			t.Errorf("%s: Unjudged lists it: %v; it has a judge: %v", tl.Name(), unjudged, ok)
 		}

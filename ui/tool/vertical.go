@@ -32,6 +32,8 @@ func (Vertical) Questions() []QA {
 	return []QA{{"Is there a tree at the red line?", "yes"}}
 }
 
+func (Vertical) JudgeKind() string { return "tree" }
+
 func (Vertical) Judge() (string, bool) {
 	return "checked by the tree judge, which estimates how much of the image at the line trees cover", true
 }
