@@ -269,8 +269,8 @@ func DecodeGenerator(data []byte, name string) (*Generator, error) {
 }
 
 func generatorFrom(f *safetensors.File) (*Generator, error) {
-	if f.Metadata["format"] != generatorFormat {
-		return nil, fmt.Errorf("metadata format %q, want %q", f.Metadata["format"], generatorFormat)
+	if err := f.CheckFormat(generatorFormat); err != nil {
+		return nil, err
 	}
 	var cfg Config
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &cfg); err != nil {

@@ -186,8 +186,8 @@ func decodeGridNet(data []byte, name string, kind gridKind) (*GridNet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", kind.what, err)
 	}
-	if f.Metadata["format"] != kind.format {
-		return nil, fmt.Errorf("load %s %s: metadata format %q, want %q", kind.what, name, f.Metadata["format"], kind.format)
+	if err := f.CheckFormat(kind.format); err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", kind.what, name, err)
 	}
 	d := newGridNet(0, kind)
 	if len(f.Tensors) != len(d.Params) {

@@ -162,8 +162,8 @@ func ReadAdapterConfig(path string) (AdapterConfig, error) {
 
 func adapterConfig(f *safetensors.File) (AdapterConfig, error) {
 	var cfg AdapterConfig
-	if f.Metadata["format"] != adapterFormat {
-		return cfg, fmt.Errorf("metadata format %q, want %q", f.Metadata["format"], adapterFormat)
+	if err := f.CheckFormat(adapterFormat); err != nil {
+		return cfg, err
 	}
 	dec := json.NewDecoder(strings.NewReader(f.Metadata["adapter_config"]))
 	dec.DisallowUnknownFields()

@@ -407,8 +407,8 @@ func DecodeRater(data []byte, name string) (*Rater, error) {
 // RaterFrom builds a rater from file tensors. It refuses another format,
 // a bad config or vocabulary, and any missing, extra or wrongly shaped tensor.
 func RaterFrom(f *safetensors.File) (*Rater, error) {
-	if f.Metadata["format"] != raterFormat {
-		return nil, fmt.Errorf("metadata format %q, want %q", f.Metadata["format"], raterFormat)
+	if err := f.CheckFormat(raterFormat); err != nil {
+		return nil, err
 	}
 	var cfg RaterConfig
 	var words, answers []string

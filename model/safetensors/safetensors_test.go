@@ -248,3 +248,19 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckFormatSaysWhatTheFileIs: our own file of another kind, and a
+// file another tool wrote (PEFT, diffusers: format "pt"), are told apart.
+func TestCheckFormatSaysWhatTheFileIs(t *testing.T) {
+	for format, want := range map[string]string{
+		"dualprocess-lora-v1":      "",
+		"dualprocess-generator-v1": `metadata format "dualprocess-generator-v1", want "dualprocess-lora-v1": a dualprocess file of another kind`,
+		"pt":                       `metadata format "pt", want "dualprocess-lora-v1": not written by dualprocess`,
+		"":                         `metadata format "", want "dualprocess-lora-v1": not written by dualprocess`,
+	} {
+		err := (&File{Metadata: map[string]string{"format": format}}).CheckFormat("dualprocess-lora-v1")
+		if (err == nil) != (want == "") || err != nil && !strings.Contains(err.Error(), want) {
+			t.Errorf("format %q: %v, want %q", format, err, want)
+		}
+	}
+}

@@ -95,8 +95,8 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 }
 
 func checkpointFrom(f *safetensors.File) (*Checkpoint, error) {
-	if f.Metadata["format"] != checkpointFormat {
-		return nil, fmt.Errorf("metadata format %q, want %q", f.Metadata["format"], checkpointFormat)
+	if err := f.CheckFormat(checkpointFormat); err != nil {
+		return nil, err
 	}
 	c := &Checkpoint{}
 	var gcfg model.Config

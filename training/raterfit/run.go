@@ -177,8 +177,8 @@ func LoadRun(path string) (*Run, error) {
 }
 
 func runFrom(f *safetensors.File) (*Run, error) {
-	if f.Metadata["format"] != checkpointFormat {
-		return nil, fmt.Errorf("metadata format %q, want %q", f.Metadata["format"], checkpointFormat)
+	if err := f.CheckFormat(checkpointFormat); err != nil {
+		return nil, err
 	}
 	run := &Run{}
 	if err := json.Unmarshal([]byte(f.Metadata["run"]), &run.Config); err != nil {
