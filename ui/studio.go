@@ -105,9 +105,11 @@ func NewStudio(a fyne.App, b Backend) *Studio {
 // files) or a built-in task in it.
 func (s *Studio) OpenTask(task string) {
 	s.tabs.Select(s.teachTab)
-	if _, err := os.Stat(task); err != nil && slices.Contains(s.teach.backend.Tasks(), task) {
-		s.teach.choose.SetSelected(task)
-		return
+	if name := strings.TrimSuffix(task, ".json"); slices.Contains(s.teach.backend.Tasks(), name) {
+		if _, err := os.Stat(task); err != nil { // not a file of that name here: the built-in task
+			s.teach.choose.SetSelected(name)
+			return
+		}
 	}
 	if abs, err := filepath.Abs(task); err == nil {
 		task = abs

@@ -151,6 +151,11 @@ func TestOpenTaskAtStartShowsItInTheTeachTab(t *testing.T) {
 	if s.tabs.Selected() != s.teachTab || s.teach.choose.Selected != "sky-orange-noon" || s.teach.form.name.Text != "sky-orange-noon" {
 		t.Fatalf("built-in task: tab %q, chooser %q, name %q", s.tabs.Selected().Text, s.teach.choose.Selected, s.teach.form.name.Text)
 	}
+	s.OpenTask("horizon-low.json") // a built-in task named as its file
+	s.settle()
+	if s.teach.choose.Selected != "horizon-low" {
+		t.Errorf("horizon-low.json: chooser %q", s.teach.choose.Selected)
+	}
 	dir := t.TempDir()
 	spec := TaskSpec{Name: "from-file", Prompts: []string{"lake at noon"}, Questions: []QA{{"Is it night?", "yes"}}}
 	raw, _ := json.Marshal(spec)
