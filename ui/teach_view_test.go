@@ -19,6 +19,7 @@ import (
 
 	"dualprocess/picture"
 	"dualprocess/training/judge"
+	"dualprocess/training/visual"
 )
 
 // builtinTeach is the Teach tab on the fake's horizon-low task, with a
@@ -352,5 +353,29 @@ func TestATaskWithoutStrokesSelectsTheToolOfItsJudge(t *testing.T) {
 	s.settle()
 	if got := s.teach.visual.pad.Tool(); got == nil || got.JudgeKind() != "horizon" {
 		t.Errorf("tool %v, want the horizon tool", got)
+	}
+}
+
+// TestThePaletteNoteSaysWhetherTheRaterKnowsThePalette: the night palette
+// is one the world paints; a sea of four blues is not, and the judge line
+// warns of it.
+func TestThePaletteNoteSaysWhetherTheRaterKnowsThePalette(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	for _, c := range []struct {
+		colors []string
+		want   string
+		warn   bool
+	}{
+		{[]string{"#243060", "#3c4a80", "#2f5a3a"}, "colours of hills at night", false},
+		{[]string{"#1b3b6f", "#21295c", "#065a82", "#1c7293"}, "from the nearest palette the world paints", true},
+	} {
+		stroke := visual.Stroke{Tool: "swatches", Colors: c.colors}
+		s.teach.Load(TaskSpec{Name: "p", Prompts: []string{"hills at noon"}, Visual: VisualSpec{Strokes: []visual.Stroke{stroke}},
+			Judge: judge.Target{Kind: "palette", Colors: c.colors}})
+		s.settle()
+		l := s.teach.visual.judgeLabel
+		if !strings.Contains(l.Text, c.want) || (l.Importance == widget.WarningImportance) != c.warn {
+			t.Errorf("%v: judge line %q (warning %v), want %q (warning %v)", c.colors, l.Text, l.Importance == widget.WarningImportance, c.want, c.warn)
+		}
 	}
 }

@@ -15,8 +15,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
+	"dualprocess/training/world"
 	"dualprocess/ui/tool"
 )
 
@@ -47,6 +49,7 @@ func newVisualEditor(w fyne.Window) *visualEditor {
 	v.help.Wrapping = fyne.TextWrapWord
 	v.help.SizeName = theme.SizeNameCaptionText
 	v.judgeLabel.Wrapping = fyne.TextWrapWord
+	go world.KnownPalettes() // made once, for paletteNote, before a palette is drawn
 	v.pad.OnChanged = v.drawn
 
 	bar := container.NewGridWithColumns(3)
@@ -201,10 +204,36 @@ func (v *visualEditor) showJudge() {
 		return
 	}
 	v.judgeLabel.Importance = widget.MediumImportance
-	if note != "" {
+	palette, known := paletteNote(v.judge)
+	if note != "" || !known {
 		v.judgeLabel.Importance = widget.WarningImportance
 	}
-	v.judgeLabel.SetText(strings.TrimSpace("Judge: " + describeTarget(v.judge) + ".\n" + note))
+	v.judgeLabel.SetText(strings.TrimSpace("Judge: " + describeTarget(v.judge) + ".\n" + palette + "\n" + note))
+}
+
+// paletteNote says, for a palette judge, how near its colours are to a
+// palette the world paints, and whether they are near enough to be one
+// (world.KnownPaletteNear): the built-in rater learned the world's
+// palettes, and two others taught no seed in our tests.
+func paletteNote(t judge.Target) (note string, known bool) {
+	if t.Kind != "palette" || len(t.Colors) == 0 {
+		return "", true
+	}
+	cols := make([]color.RGBA, 0, len(t.Colors))
+	for _, h := range t.Colors {
+		if c, err := picture.ParseColor(h); err == nil {
+			cols = append(cols, c)
+		}
+	}
+	if len(cols) == 0 {
+		return "", true
+	}
+	scene, d := world.NearestPalette(cols)
+	if d <= world.KnownPaletteNear {
+		return fmt.Sprintf("These are the colours of %s (mean ΔE %.1f): a palette the rater knows.", scene, d), true
+	}
+	return fmt.Sprintf("These colours are mean ΔE %.0f from the nearest palette the world paints (%s). "+
+		"The rater learned the world's palettes; two others taught no seed in our tests.", d, scene), false
 }
 
 // unjudged says which tools drew strokes that no independent judge checks,
