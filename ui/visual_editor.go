@@ -18,7 +18,7 @@ import (
 	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
-	"dualprocess/training/world"
+	"dualprocess/training/vqa"
 	"dualprocess/ui/tool"
 )
 
@@ -49,7 +49,7 @@ func newVisualEditor(w fyne.Window) *visualEditor {
 	v.help.Wrapping = fyne.TextWrapWord
 	v.help.SizeName = theme.SizeNameCaptionText
 	v.judgeLabel.Wrapping = fyne.TextWrapWord
-	go world.KnownPalettes() // made once, for paletteNote, before a palette is drawn
+	go vqa.KnownPalettes() // made once, for paletteNote, before a palette is drawn
 	v.pad.OnChanged = v.drawn
 
 	bar := container.NewGridWithColumns(3)
@@ -213,7 +213,7 @@ func (v *visualEditor) showJudge() {
 
 // paletteNote says, for a palette judge, how near its colours are to a
 // palette the world paints, and whether they are near enough to be one
-// (world.KnownPaletteNear): the built-in rater learned the world's
+// (vqa.KnownPaletteNear): the built-in rater learned the world's
 // palettes, and two others taught no seed in our tests.
 func paletteNote(t judge.Target) (note string, known bool) {
 	if t.Kind != "palette" || len(t.Colors) == 0 {
@@ -228,8 +228,8 @@ func paletteNote(t judge.Target) (note string, known bool) {
 	if len(cols) == 0 {
 		return "", true
 	}
-	scene, d := world.NearestPalette(cols)
-	if d <= world.KnownPaletteNear {
+	scene, d := vqa.NearestPalette(cols)
+	if d <= vqa.KnownPaletteNear {
 		return fmt.Sprintf("These are the colours of %s (mean ΔE %.1f): a palette the rater knows.", scene, d), true
 	}
 	return fmt.Sprintf("These colours are mean ΔE %.0f from the nearest palette the world paints (%s). "+

@@ -1,7 +1,8 @@
 // Package safetensors reads and writes the safetensors weights format
 // (https://github.com/huggingface/safetensors) for float32 and float64
-// tensors (float16 and bfloat16 ones are read as float32), strictly: every structural defect of a file is an error that
-// names the file and, where it applies, the tensor.
+// tensors (float16 and bfloat16 ones are read as float32), strictly: every
+// structural defect of a file is an error that names the file and, where it
+// applies, the tensor.
 //
 // Layout: an 8-byte little-endian header length N, N bytes of JSON header
 // (optionally padded with spaces), then the data section. The header maps

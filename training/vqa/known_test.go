@@ -1,4 +1,4 @@
-package world
+package vqa
 
 import (
 	"image/color"

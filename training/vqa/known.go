@@ -1,10 +1,11 @@
-package world
+package vqa
 
 import (
 	"image/color"
 	"math"
-	"strconv"
 	"sync"
+
+	"dualprocess/training/world"
 )
 
 // KnownPalette is a scene of the world and its main colours (outlines
@@ -18,20 +19,11 @@ type KnownPalette struct {
 // of day, from a few renders each (made once, on first use).
 var KnownPalettes = sync.OnceValue(func() []KnownPalette {
 	var out []KnownPalette
-	for _, k := range Kinds {
-		for _, t := range Times {
-			p := Prompt{Kind: k, Time: t}
+	for _, k := range world.Kinds {
+		for _, t := range world.Times {
+			p := world.Prompt{Kind: k, Time: t}
 			for seed := int64(0); seed < knownSeeds; seed++ {
-				r := Render(Sample(p, Noise(seed)))
-				var cols []color.RGBA
-				for _, e := range r.Truth.Palette {
-					if e.Name == "outline" {
-						continue
-					}
-					if v, err := strconv.ParseUint(e.Hex[1:], 16, 32); err == nil {
-						cols = append(cols, color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255})
-					}
-				}
+				cols, _ := mainColours(world.Render(world.Sample(p, world.Noise(seed))).Truth)
 				out = append(out, KnownPalette{k + " at " + t, cols})
 			}
 		}
@@ -58,7 +50,7 @@ func NearestPalette(cols []color.RGBA) (prompt string, meanDeltaE float64) {
 		for _, c := range cols {
 			best := math.Inf(1)
 			for _, k := range kp.Colors {
-				best = math.Min(best, DeltaE(Lab(c), Lab(k)))
+				best = math.Min(best, world.DeltaE(world.Lab(c), world.Lab(k)))
 			}
 			sum += best
 		}
