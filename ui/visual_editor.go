@@ -208,7 +208,13 @@ func (v *visualEditor) showJudge() {
 	if note != "" || !known {
 		v.judgeLabel.Importance = widget.WarningImportance
 	}
-	v.judgeLabel.SetText(strings.TrimSpace("Judge: " + describeTarget(v.judge) + ".\n" + palette + "\n" + note))
+	lines := []string{"Judge: " + describeTarget(v.judge) + "."}
+	for _, l := range []string{palette, note} {
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	v.judgeLabel.SetText(strings.Join(lines, "\n"))
 }
 
 // paletteNote says, for a palette judge, how near its colours are to a
