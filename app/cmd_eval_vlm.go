@@ -33,12 +33,16 @@ type vlmEval struct {
 }
 
 type vlmEvalResult struct {
-	Source    string                 `json:"source"` // renders or generator
-	Noise     float64                `json:"noise_sigma"`
-	Overall   float64                `json:"overall"`
-	Families  map[string]float64     `json:"families"`
-	Examples  int                    `json:"examples"`
-	Generated *raterfit.HeldOutStats `json:"generator_samples,omitempty"`
+	Source   string             `json:"source"` // renders or generator
+	Noise    float64            `json:"noise_sigma"`
+	Overall  float64            `json:"overall"`
+	Families map[string]float64 `json:"families"`
+	Examples int                `json:"examples"`
+	// Plain is the accuracy on the examples without a decoy (vqa.Item.Decoy).
+	PlainOverall  float64                `json:"plain_overall"`
+	PlainFamilies map[string]float64     `json:"plain_families"`
+	PlainExamples int                    `json:"plain_examples"`
+	Generated     *raterfit.HeldOutStats `json:"generator_samples,omitempty"`
 }
 
 func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
@@ -115,9 +119,12 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 				if err != nil {
 					return err
 				}
-				res := vlmEvalResult{Source: src.name, Noise: sigma, Overall: acc.Overall(), Families: map[string]float64{}, Examples: len(exs)}
+				res := vlmEvalResult{Source: src.name, Noise: sigma, Overall: acc.Overall(), Families: map[string]float64{}, Examples: len(exs),
+					PlainOverall: acc.PlainRate(""), PlainFamilies: map[string]float64{}}
 				for _, f := range acc.Families {
 					res.Families[f] = acc.Rate(f)
+					res.PlainFamilies[f] = acc.PlainRate(f)
+					res.PlainExamples += acc.PlainTotal[f]
 				}
 				if src.paint != nil {
 					res.Generated = &st
@@ -139,24 +146,12 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 
 func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-12s", "family")
-	for _, res := range ev.Results {
-		fmt.Fprintf(&sb, " %16s", fmt.Sprintf("%s%s", res.Source, noiseTag(res.Noise)))
-	}
-	sb.WriteString("\n")
+	writeAccuracyTable(&sb, "family", ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.Families, res.Overall })
+	sb.WriteString("\nwithout decoys (the plain examples: no sky patch, mottle or unnamed sky, no swapped or shaded swatch,\n" +
+		"no stroke, haze or glow at a horizon line, no erased sun)\n")
+	writeAccuracyTable(&sb, "family", ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.PlainFamilies, res.PlainOverall })
 	if len(ev.Results) > 0 {
-		for _, f := range familiesOf(ev.Results[0]) {
-			fmt.Fprintf(&sb, "%-12s", f)
-			for _, res := range ev.Results {
-				fmt.Fprintf(&sb, " %15.1f%%", 100*res.Families[f])
-			}
-			sb.WriteString("\n")
-		}
-		fmt.Fprintf(&sb, "%-12s", "overall")
-		for _, res := range ev.Results {
-			fmt.Fprintf(&sb, " %15.1f%%", 100*res.Overall)
-		}
-		sb.WriteString("\n")
+		fmt.Fprintf(&sb, "%d of %d examples of the first source are plain\n", ev.Results[0].PlainExamples, ev.Results[0].Examples)
 	}
 	fmt.Fprintf(&sb, "%d examples per family and source, seed %d, rater of %d weights\n", ev.N, ev.Seed, r.NumParams())
 	for _, res := range ev.Results {
@@ -170,6 +165,33 @@ func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 	}
 	_, err := fmt.Fprint(e.stdout, sb.String())
 	return err
+}
+
+// writeAccuracyTable writes one row per family and an overall row, one
+// column per result, with the rates that rates picks from each result.
+func writeAccuracyTable(sb *strings.Builder, head string, results []vlmEvalResult, rates func(vlmEvalResult) (map[string]float64, float64)) {
+	fmt.Fprintf(sb, "%-12s", head)
+	for _, res := range results {
+		fmt.Fprintf(sb, " %16s", fmt.Sprintf("%s%s", res.Source, noiseTag(res.Noise)))
+	}
+	sb.WriteString("\n")
+	if len(results) == 0 {
+		return
+	}
+	for _, f := range familiesOf(results[0]) {
+		fmt.Fprintf(sb, "%-12s", f)
+		for _, res := range results {
+			fam, _ := rates(res)
+			fmt.Fprintf(sb, " %15.1f%%", 100*fam[f])
+		}
+		sb.WriteString("\n")
+	}
+	fmt.Fprintf(sb, "%-12s", "overall")
+	for _, res := range results {
+		_, all := rates(res)
+		fmt.Fprintf(sb, " %15.1f%%", 100*all)
+	}
+	sb.WriteString("\n")
 }
 
 func noiseTag(sigma float64) string {
@@ -191,7 +213,7 @@ func familiesOf(res vlmEvalResult) []string {
 
 // writeMisses adds a source's wrong answers to dir/errors.txt (one line
 // each: source, family, number in the family's PNG, question, wanted and
-// given answer, the right answer's probability) and tiles their images
+// given answer, the right answer's probability, "plain" or the decoy) and tiles their images
 // into dir/SOURCE-FAMILY.png, in the same order.
 func writeMisses(dir, source string, exs []raterfit.Example, misses []raterfit.Miss) error {
 	var lines strings.Builder
@@ -199,7 +221,11 @@ func writeMisses(dir, source string, exs []raterfit.Example, misses []raterfit.M
 	for _, m := range misses {
 		ex := exs[m.Example]
 		tiles[ex.Family] = append(tiles[ex.Family], ex.Shown())
-		fmt.Fprintf(&lines, "%s\t%s\t%d\t%s\twant %s\tgot %s\tp %.2f\n", source, ex.Family, len(tiles[ex.Family]), ex.Question, ex.Answer, m.Predicted, m.P)
+		decoy := "plain"
+		if ex.Decoy != "" {
+			decoy = "decoy " + ex.Decoy
+		}
+		fmt.Fprintf(&lines, "%s\t%s\t%d\t%s\twant %s\tgot %s\tp %.2f\t%s\n", source, ex.Family, len(tiles[ex.Family]), ex.Question, ex.Answer, m.Predicted, m.P, decoy)
 	}
 	for family, imgs := range tiles {
 		if err := picture.WritePNG(filepath.Join(dir, source+"-"+family+".png"), picture.Grid(imgs, 8)); err != nil {

@@ -40,13 +40,23 @@ func TestEvalVLMErrorsListsEveryWrongAnswer(t *testing.T) {
 		if b, err := os.ReadFile(stale); err == nil && string(b) == "old" {
 			t.Errorf("an earlier run's %s is still there", filepath.Base(stale))
 		}
-		perFamily := map[string]int{}
+		perFamily, plain := map[string]int{}, 0
 		for _, l := range lines {
 			f := strings.Split(l, "\t")
-			if len(f) != 7 || f[0] != "renders" || !strings.HasPrefix(f[4], "want ") || !strings.HasPrefix(f[5], "got ") || f[4][5:] == f[5][4:] {
+			if len(f) != 8 || f[0] != "renders" || !strings.HasPrefix(f[4], "want ") || !strings.HasPrefix(f[5], "got ") || f[4][5:] == f[5][4:] ||
+				f[7] != "plain" && !strings.HasPrefix(f[7], "decoy ") {
 				t.Fatalf("line %q", l)
 			}
 			perFamily[f[1]]++
+			if f[7] == "plain" {
+				plain++
+			}
+		}
+		if res.PlainExamples == 0 || res.PlainExamples > res.Examples {
+			t.Fatalf("%d plain examples of %d", res.PlainExamples, res.Examples)
+		}
+		if want := int(math.Round((1 - res.PlainOverall) * float64(res.PlainExamples))); plain != want {
+			t.Errorf("%d plain wrong answers listed, the plain accuracy %.3f of %d says %d", plain, res.PlainOverall, res.PlainExamples, want)
 		}
 		for family, n := range perFamily {
 			img, err := picture.ReadImage(filepath.Join(dir, "renders-"+family+".png"))

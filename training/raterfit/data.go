@@ -35,6 +35,7 @@ type Example struct {
 	Aux       []float32 // AuxMaps of the scene, (len(AuxMaps), 16, 16)
 	AuxScene  []float32 // AuxScene attributes of the scene
 	Marks     []float32 // where the drawing's labelled points are (markTargets)
+	Decoy     string    // the hard case the family drew (vqa.Item.Decoy); "" for a plain example
 }
 
 // heldOutBit splits the noise seeds: training scenes use seeds without it,
@@ -205,7 +206,7 @@ func Make(rng *rand.Rand, family string, scene func() Scene, more int) (Example,
 		img = it.Image
 	}
 	ex := Example{Family: family, Image: Planes(img), Question: it.Question, Answer: it.Answer,
-		Generated: last.Generated, Aux: auxTargets(last.Rendering), AuxScene: auxSceneTargets(last.Rendering)}
+		Generated: last.Generated, Aux: auxTargets(last.Rendering), AuxScene: auxSceneTargets(last.Rendering), Decoy: it.Decoy}
 	ex.Marks = markTargets(it.Marks)
 	if it.Drawing != nil {
 		o, err := visual.NewOverlay(it.Drawing, it.Mode)

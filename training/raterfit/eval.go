@@ -67,12 +67,15 @@ func HeldOut(ctx context.Context, seed uint64, perFamily int, paint Painter) ([]
 	return exs, st, nil
 }
 
-// Accuracy counts right answers per question family.
+// Accuracy counts right answers per question family, of all examples and
+// of the plain ones (without a decoy).
 type Accuracy struct {
-	Families []string       // in vqa.Families order
-	Correct  map[string]int `json:"correct"`
-	Total    map[string]int `json:"total"`
-	Misses   []Miss         `json:"-"` // the wrong answers, in example order
+	Families     []string       // in vqa.Families order
+	Correct      map[string]int `json:"correct"`
+	Total        map[string]int `json:"total"`
+	PlainCorrect map[string]int `json:"plain_correct"`
+	PlainTotal   map[string]int `json:"plain_total"`
+	Misses       []Miss         `json:"-"` // the wrong answers, in example order
 }
 
 // Miss is an example the rater answered wrongly.
@@ -97,6 +100,12 @@ func (a Accuracy) Rate(family string) float64 {
 // Overall is the share of right answers over all families.
 func (a Accuracy) Overall() float64 { return a.Rate("") }
 
+// PlainRate is Rate of the plain examples only: those without a decoy,
+// the family's questions as a user would ask them of the world's scenes.
+func (a Accuracy) PlainRate(family string) float64 {
+	return Accuracy{Families: a.Families, Correct: a.PlainCorrect, Total: a.PlainTotal}.Rate(family)
+}
+
 func (a Accuracy) String() string {
 	parts := []string{fmt.Sprintf("all %.3f", a.Overall())}
 	for _, f := range a.Families {
@@ -108,7 +117,7 @@ func (a Accuracy) String() string {
 // Score rates the examples (with Gaussian noise of sigma added to each
 // image, seeded) and counts the right answers per family.
 func Score(ctx context.Context, r *model.Scorer, exs []Example, sigma float64, seed uint64) (Accuracy, error) {
-	acc := Accuracy{Correct: map[string]int{}, Total: map[string]int{}}
+	acc := Accuracy{Correct: map[string]int{}, Total: map[string]int{}, PlainCorrect: map[string]int{}, PlainTotal: map[string]int{}}
 	rng := rand.New(rand.NewPCG(seed, 0x9b05688c2b3e6c1f))
 	for lo := 0; lo < len(exs); lo += r.Batch() {
 		if err := ctx.Err(); err != nil {
@@ -132,8 +141,14 @@ func Score(ctx context.Context, r *model.Scorer, exs []Example, sigma float64, s
 				acc.Families = append(acc.Families, ex.Family)
 			}
 			acc.Total[ex.Family]++
+			if ex.Decoy == "" {
+				acc.PlainTotal[ex.Family]++
+			}
 			if pred := r.Predicted(probs[i]); strings.EqualFold(pred, ex.Answer) {
 				acc.Correct[ex.Family]++
+				if ex.Decoy == "" {
+					acc.PlainCorrect[ex.Family]++
+				}
 			} else {
 				acc.Misses = append(acc.Misses, Miss{Example: lo + i, Predicted: pred, P: r.Prob(probs[i], ex.Answer)})
 			}

@@ -100,7 +100,7 @@ func init() {
 			if rng.IntN(2) == 0 {
 				img = PaintSkyPatch(rng, r, img, SkyColours[near])
 			}
-			return Item{Question: "Is the sky " + near + "?", Answer: "no", Image: img}, true
+			return Item{Question: "Is the sky " + near + "?", Answer: "no", Image: img, Decoy: "unnamed"}, true
 		}
 		if rng.IntN(2) == 0 || name == "" {
 			name = pick(rng, skyNames...)
@@ -116,7 +116,7 @@ func init() {
 				if rng.IntN(2) == 0 { // not even with a patch of the colour asked about
 					img = PaintSkyPatch(rng, r, img, SkyColours[asked])
 				}
-				return Item{Question: "Is the sky " + asked + "?", Answer: "no", Image: img}, true
+				return Item{Question: "Is the sky " + asked + "?", Answer: "no", Image: img, Decoy: "unnamed"}, true
 			}
 		}
 		if rng.IntN(6) == 0 { // half one colour, half another: neither is the sky's colour
@@ -125,13 +125,14 @@ func init() {
 			if rng.IntN(2) == 0 {
 				q += " " + YesNoSuffix
 			}
-			return Item{Question: q, Answer: "no", Image: img}, true
+			return Item{Question: q, Answer: "no", Image: img, Decoy: "mottle"}, true
 		}
+		var decoy string
 		if rng.IntN(2) == 0 { // a patch of another colour does not change the sky's colour
-			img = PaintSkyPatch(rng, r, img, SkyColours[other])
+			img, decoy = PaintSkyPatch(rng, r, img, SkyColours[other]), "patch"
 		}
 		if rng.IntN(2) == 0 {
-			return Item{Question: pick(rng, skyColourQs...), Answer: name, Image: img}, true
+			return Item{Question: pick(rng, skyColourQs...), Answer: name, Image: img, Decoy: decoy}, true
 		}
 		asked := name // mostly the sky's own colour: the decoys above all say no
 		if rng.IntN(10) == 0 {
@@ -141,7 +142,7 @@ func init() {
 		if rng.IntN(2) == 0 {
 			q += " " + YesNoSuffix
 		}
-		return Item{Question: q, Answer: yesNo(asked == name), Image: img}, true
+		return Item{Question: q, Answer: yesNo(asked == name), Image: img, Decoy: decoy}, true
 	}})
 }
 

@@ -54,7 +54,7 @@ func init() {
 		}
 		it := Item{Question: q, Answer: ask.answer, Drawing: d, Mode: visual.Solid}
 		if img != nil {
-			it.Image, it.Keeps, it.RenderOnly = img, []string{"time", "sky"}, true
+			it.Image, it.Keeps, it.RenderOnly, it.Decoy = img, []string{"time", "sky"}, true, "sun-erased"
 		}
 		return it, true
 	}})

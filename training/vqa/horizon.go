@@ -39,13 +39,14 @@ func init() {
 			return Item{}, false
 		}
 		var img *image.RGBA
+		var decoy string
 		switch k := rng.IntN(4); {
 		case offset*offset >= 4.5*4.5 && k == 0:
-			img = decoyStroke(rng, r, y)
+			img, decoy = decoyStroke(rng, r, y), "stroke"
 		case offset >= 4.5 && k == 1:
-			img = decoyHaze(rng, r, y)
+			img, decoy = decoyHaze(rng, r, y), "haze"
 		case offset >= MinGlowGap && k == 2 && horizonStep(r) >= MinGlowStep:
-			img = decoyGlow(rng, r, y)
+			img, decoy = decoyGlow(rng, r, y), "glow"
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.HLine(d, visual.Red, y, pick(rng, 1.0, 1.5, 2.0))
@@ -56,7 +57,7 @@ func init() {
 		case 2:
 			q = pick(rng, horizonBelow...)
 		}
-		return Item{Question: q, Answer: ask.answer, Drawing: d, Mode: pick(rng, visual.Solid, visual.Transparent), Image: img}, true
+		return Item{Question: q, Answer: ask.answer, Drawing: d, Mode: pick(rng, visual.Solid, visual.Transparent), Image: img, Decoy: decoy}, true
 	}})
 }
 

@@ -20,8 +20,12 @@ var paletteQs = []string{"Does the image use the colours of the palette?",
 // PaletteRows is where the palette strip is drawn: the bottom 8 rows.
 const PaletteRows = 8
 
-// Palette questions show a strip of swatches along the bottom: the image's
-// own main colours (slightly jittered) for yes; for no, a quarter of the
+// Palette questions show a strip of swatches along the bottom: for yes the
+// image's own main colours (slightly jittered), as many as the palette
+// judge needs to pass the image (judgedStrip: until session 14 the strip
+// was the first 3-5 of them, which the judge failed on half the yes
+// examples, so the rater learned that a palette missing a big colour of
+// the image still matches it); for no, with as many swatches, a quarter of the
 // time the main colours of a scene of another time of day, otherwise the
 // image's own with one that fills a fifth of it or more swapped for a far
 // one (swapMain) or for a shade of itself (shadeMain), or the image's own
@@ -34,52 +38,103 @@ const PaletteRows = 8
 // the bright green ground under a dark green swatch.
 func init() {
 	register(family{name: "palette", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
-		own, cover := mainColours(r.Truth)
-		cols := own
-		var img *image.RGBA // nil: the rendering's
+		cols, outline, ok := judgedStrip(rng, r, 3+rng.IntN(3))
+		if !ok {
+			return Item{}, false
+		}
+		k := len(cols)
+		own, cover := paletteColours(r.Truth, outline) // the colours the strip was taken from
+		var img *image.RGBA                            // nil: the rendering's
+		var decoy string
 		if ask.answer == "no" {
 			p, _ := world.ParsePrompt(r.Truth.Prompt)
 			p.Time = world.Times[(indexOf(world.Times, p.Time)+1+rng.IntN(3))%4]
 			p.Kind = world.Kinds[rng.IntN(len(world.Kinds))]
 			other := world.Render(world.Sample(p, world.Noise(rng.Int64())))
-			cols, _ = mainColours(other.Truth)
-			var ok bool
+			cols, _ = paletteColours(other.Truth, outline)
 			switch rng.IntN(8) {
 			case 0, 1:
 				ok = farApart(own, cols)
 			case 2, 3:
 				cols, ok = swapMain(rng, own, cover, cols)
+				decoy = "swap"
 			case 4, 5:
 				cols, ok = shadeMain(rng, own, cover)
+				decoy = "shade"
 			default:
 				cols = own
 				img, ok = shadeImage(rng, r.Image, own, cover)
+				decoy = "shaded-image"
 			}
 			if !ok {
 				return Item{}, false
 			}
+			k = min(len(cols), k)
+			if k < 3 {
+				return Item{}, false
+			}
+			cols = append([]color.RGBA(nil), cols[:k]...)
+			hexes := make([]string, k)
+			for i, c := range cols {
+				cols[i] = jitter(rng, c, 6)
+				hexes[i] = hexOf(cols[i])
+			}
+			shown := r.Image
+			if img != nil {
+				shown = img
+			}
+			if res, err := judge.Check(shown, judge.Target{Kind: "palette", Colors: hexes}); err != nil || res.Verdict.Pass {
+				return Item{}, false // the jitter made a match of it
+			}
 		}
-		k := min(len(cols), 3+rng.IntN(3))
-		if k < 3 {
-			return Item{}, false
-		}
-		cols = append([]color.RGBA(nil), cols[:k]...)
 		rng.Shuffle(len(cols), func(i, j int) { cols[i], cols[j] = cols[j], cols[i] })
 		swatches := make([]color.Color, k)
 		for i, c := range cols {
-			swatches[i] = jitter(rng, c, 6)
+			swatches[i] = c
 		}
 		d := visual.NewCanvas(world.Size)
 		visual.Swatches(d, swatches, world.Size-PaletteRows, world.Size)
-		return Item{Question: pick(rng, paletteQs...), Answer: ask.answer, Drawing: d, Mode: visual.Solid, Image: img}, true
+		return Item{Question: pick(rng, paletteQs...), Answer: ask.answer, Drawing: d, Mode: visual.Solid, Image: img, Decoy: decoy}, true
 	}})
 }
+
+// judgedStrip is the strip of a yes: the fewest of the scene's palette
+// colours (by coverage, at least least of them), each jittered, with which
+// the palette judge passes the image. The outlines' colour is left out
+// unless the others are not enough (outline reports which). It returns
+// false when even all of them fail, as a generator sample far from its
+// scene's palette can.
+func judgedStrip(rng *rand.Rand, r world.Rendering, least int) (strip []color.RGBA, outline, ok bool) {
+	for _, outline := range []bool{false, true} {
+		cols, _ := paletteColours(r.Truth, outline)
+		for k := least; k <= len(cols); k++ {
+			strip := make([]color.RGBA, k)
+			hexes := make([]string, k)
+			for i, c := range cols[:k] {
+				strip[i] = jitter(rng, c, 6)
+				hexes[i] = hexOf(strip[i])
+			}
+			if res, err := judge.Check(r.Image, judge.Target{Kind: "palette", Colors: hexes}); err == nil && res.Verdict.Pass {
+				return strip, outline, true
+			}
+		}
+	}
+	return nil, false, false
+}
+
+func hexOf(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
 // mainColours are a scene's palette colours by coverage, outlines left
 // out, and the share of the image each fills.
 func mainColours(t world.Truth) (cols []color.RGBA, cover []float64) {
+	return paletteColours(t, false)
+}
+
+// paletteColours are a scene's palette colours by coverage, the outlines'
+// colour only with outline, and the share of the image each fills.
+func paletteColours(t world.Truth, outline bool) (cols []color.RGBA, cover []float64) {
 	for _, e := range t.Palette {
-		if e.Name == "outline" {
+		if e.Name == "outline" && !outline {
 			continue
 		}
 		c, err := picture.ParseColor(e.Hex)
@@ -194,7 +249,7 @@ func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float
 	// "no" must be what the palette judge says of the image and its own colours
 	hexes := make([]string, len(own))
 	for k, o := range own {
-		hexes[k] = fmt.Sprintf("#%02x%02x%02x", o.R, o.G, o.B)
+		hexes[k] = hexOf(o)
 	}
 	if res, err := judge.Check(out, judge.Target{Kind: "palette", Colors: hexes}); err != nil || res.Verdict.Pass {
 		return nil, false

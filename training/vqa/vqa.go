@@ -34,6 +34,11 @@ type Item struct {
 	// sample of the scene, whose sun is blurred and larger.
 	RenderOnly bool
 	Marks      []Mark // the labelled points the drawing marks (depth questions)
+	// Decoy names the hard case the family drew on purpose, near the
+	// boundary of its answer or made like a teaching run's exploit (a sky
+	// patch, a shaded palette swatch, a dark stroke at a red line); ""
+	// for a plain example. Evaluation reports both kinds.
+	Decoy string
 }
 
 // Mark is a labelled point of a drawing: a dot at (X, Y) (pixel centre

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/disintegration/imaging"
 
 	"dualprocess/training/judge"
 	"dualprocess/training/world"
@@ -295,6 +298,72 @@ func TestSunboxDecoysPaintTheSunOutWhereTheBoxIs(t *testing.T) {
 	if decoys < 10 {
 		t.Fatalf("only %d decoys in 400 sunbox examples", decoys)
 	}
+}
+
+// Every palette example's answer is the palette judge's verdict on its
+// image against the swatches drawn, on renders and on images of scenes the
+// world's palettes do not fully fit (a render blurred and tinted, as a
+// generator's sample can be): a yes strip holds as many of the image's
+// colours as the judge needs.
+func TestPaletteAnswersAreTheJudgesVerdict(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	count := map[string]int{}
+	for i := 0; i < 300; i++ {
+		r := randomRendering(rng)
+		if i%3 == 2 { // blurred and warmed
+			blurred := imaging.Blur(r.Image, 0.8)
+			img := image.NewRGBA(r.Image.Rect)
+			draw.Draw(img, img.Rect, blurred, image.Point{}, draw.Src)
+			for o := 0; o < len(img.Pix); o += 4 {
+				img.Pix[o] = uint8(min(255, int(img.Pix[o])+12))
+			}
+			r.Image = img
+		}
+		it, ok := Sample(rng, r, "palette")
+		if !ok {
+			continue
+		}
+		img := r.Image
+		if it.Image != nil {
+			img = it.Image
+		}
+		hexes := swatchesOf(it.Drawing)
+		if len(hexes) < 3 {
+			t.Fatalf("example %d: %d swatches %v", i, len(hexes), hexes)
+		}
+		res, err := judge.Check(img, judge.Target{Kind: "palette", Colors: hexes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := map[bool]string{true: "yes", false: "no"}[res.Verdict.Pass]; got != it.Answer {
+			t.Errorf("example %d (%s, decoy %q): answer %s, the judge says %s (mean delta E %.1f) of %v",
+				i, r.Truth.Prompt, it.Decoy, it.Answer, got, res.Palette.MeanDeltaE, hexes)
+		}
+		count[it.Answer]++
+	}
+	if count["yes"] < 60 || count["no"] < 60 {
+		t.Errorf("answers %v, want both well represented", count)
+	}
+}
+
+// swatchesOf reads a palette strip's colours back from its drawing: the
+// runs of one colour at least 3 px wide along its middle row (the
+// swatches' shared edges are blended).
+func swatchesOf(d *image.NRGBA) []string {
+	var hexes []string
+	y, run := world.Size-PaletteRows/2, 0
+	for x := 0; x < world.Size; x++ {
+		c := d.NRGBAAt(x, y)
+		if x > 0 && c == d.NRGBAAt(x-1, y) {
+			run++
+		} else {
+			run = 1
+		}
+		if run == 3 {
+			hexes = append(hexes, fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B))
+		}
+	}
+	return hexes
 }
 
 // A palette with one of the image's big colours swapped for a far one, or
