@@ -3,6 +3,7 @@ package vqa
 import (
 	"math/rand/v2"
 
+	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 	"dualprocess/training/world"
 )
@@ -21,9 +22,17 @@ const (
 // Line-weight questions compare the outlines with a red reference segment.
 // "As thick" means within 0.35 px; thicker or thinner by at least 0.9 px.
 // An image without outlines is neither as thick, thicker nor thinner.
+// The outlines' width is what the line-weight judge measures in the image
+// (outlineWidth), not the width the scene was drawn with: the generator
+// draws thin outlines thicker and thick ones thinner (by up to 0.45 px),
+// and a rater that took the scene's width for its samples' called 1.9 px
+// lines as thick as a 1.5 px reference.
 func init() {
 	register(family{name: "lineweight", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
-		w := r.Truth.OutlineWidth
+		w, ok := outlineWidth(r)
+		if !ok {
+			return Item{}, false
+		}
 		relation := rng.IntN(3)
 		var ref float64
 		switch {
@@ -54,4 +63,19 @@ func init() {
 		}
 		return Item{Question: q, Answer: ask.answer, Drawing: d, Mode: visual.Solid}, true
 	}})
+}
+
+// outlineWidth is the width of the image's outlines as the line-weight
+// judge measures it; 0 for a scene drawn without outlines. ok is false
+// when the judge finds none in an outlined scene.
+func outlineWidth(r world.Rendering) (float64, bool) {
+	w := r.Truth.OutlineWidth
+	if w == 0 {
+		return 0, true
+	}
+	res, err := judge.Check(r.Image, judge.Target{Kind: "lineweight", Width: &w})
+	if err != nil || !res.Found || res.Width <= 0 {
+		return 0, false
+	}
+	return res.Width, true
 }

@@ -440,3 +440,53 @@ func TestPaletteDecoysAreNoAndTheJudgeAgrees(t *testing.T) {
 		t.Errorf("%d of 200 palette examples are no, want about half", no)
 	}
 }
+
+// Line-weight answers follow the width the line-weight judge measures in
+// the image, which for a generator's sample is not the scene's: on renders
+// blurred as a sample can be, "as thick" is yes only where the judge passes
+// the image against the red line's width, and a thicker or thinner yes is
+// 0.9 px or more off.
+func TestLineWeightAnswersFollowTheMeasuredWidth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	checked := 0
+	for i := 0; i < 400 && checked < 60; i++ {
+		r := randomRendering(rng)
+		if r.Truth.OutlineWidth == 0 {
+			continue
+		}
+		blurred := imaging.Blur(r.Image, 1.2)
+		img := image.NewRGBA(r.Image.Rect)
+		draw.Draw(img, img.Rect, blurred, image.Point{}, draw.Src)
+		r.Image = img
+		it, ok := Sample(rng, r, "lineweight")
+		if !ok {
+			continue
+		}
+		ref := 0.0 // the red segment's width: its coverage down one column
+		for y := 0; y < 16; y++ {
+			ref += float64(it.Drawing.NRGBAAt(int(RefX0+RefX1)/2, y).A) / 255
+		}
+		w := r.Truth.OutlineWidth
+		res, err := judge.Check(img, judge.Target{Kind: "lineweight", Width: &ref})
+		if err != nil || !res.Found {
+			continue
+		}
+		checked++
+		q := strings.TrimSuffix(it.Question, " "+YesNoSuffix)
+		var want bool
+		switch {
+		case slices.Contains(weightSame, q):
+			want = math.Abs(res.Width-ref) <= 0.35+0.1
+		case slices.Contains(weightThicker, q):
+			want = res.Width-ref >= 0.9-0.1
+		default:
+			want = ref-res.Width >= 0.9-0.1
+		}
+		if want != (it.Answer == "yes") {
+			t.Errorf("%q about outlines drawn %.2f px, measured %.2f, red line %.2f: answer %s", q, w, res.Width, ref, it.Answer)
+		}
+	}
+	if checked < 30 {
+		t.Fatalf("only %d examples checked", checked)
+	}
+}
