@@ -490,3 +490,38 @@ func TestLineWeightAnswersFollowTheMeasuredWidth(t *testing.T) {
 		t.Fatalf("only %d examples checked", checked)
 	}
 }
+
+// Every sky example's answer is what NameSky (the sky judge's median
+// reading) says of its image, decoys included: a patch or a mottle that
+// moves the sky's median colour across a name's line is not asked about.
+func TestSkyAnswersAreWhatTheSkysMedianSays(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	decoys := map[string]int{}
+	for i := 0; i < 400; i++ {
+		r := randomRendering(rng)
+		it, ok := Sample(rng, r, "sky")
+		if !ok {
+			continue
+		}
+		img := r.Image
+		if it.Image != nil {
+			img = it.Image
+		}
+		name, want := NameSky(r, img), ""
+		q := strings.TrimSuffix(it.Question, " "+YesNoSuffix)
+		if asked, ok := strings.CutPrefix(q, "Is the sky "); ok {
+			want = map[bool]string{true: "yes", false: "no"}[strings.TrimSuffix(asked, "?") == name]
+		} else {
+			want = name
+		}
+		if it.Answer != want {
+			t.Errorf("%q (decoy %q): answer %q, the sky's median says %q (named %q)", it.Question, it.Decoy, it.Answer, want, name)
+		}
+		decoys[it.Decoy]++
+	}
+	for _, d := range []string{"", "patch", "mottle", "unnamed"} {
+		if decoys[d] < 20 {
+			t.Errorf("%d examples with decoy %q in 400, want 20 or more: %v", decoys[d], d, decoys)
+		}
+	}
+}
