@@ -32,6 +32,7 @@ type fakeBackend struct {
 	gate      chan struct{} // when set, every step waits for a value
 	evaluate  chan struct{} // when set, Teach waits for it to close after the steps, stopped or not
 	stepped   chan int      // when set, receives every step done
+	drawing   chan struct{} // when set, Generate waits for it to close
 }
 
 type generateCall struct {
@@ -48,6 +49,12 @@ func newFakeBackend() *fakeBackend { return &fakeBackend{} }
 func (f *fakeBackend) Generate(_ context.Context, prompt string, seeds []int64, adapters []AdapterUse) ([]image.Image, error) {
 	if _, err := world.ParsePrompt(prompt); err != nil {
 		return nil, err
+	}
+	f.mu.Lock()
+	drawing := f.drawing
+	f.mu.Unlock()
+	if drawing != nil {
+		<-drawing
 	}
 	f.mu.Lock()
 	f.generated = append(f.generated, generateCall{prompt, seeds, adapters})

@@ -91,7 +91,8 @@ func (v *sampleView) Show() {
 	}
 	v.pending++
 	id := v.pending
-	v.host.say(fmt.Sprintf("%s: drawing %s …", v.what, p))
+	drawing := fmt.Sprintf("%s: drawing %s …", v.what, p)
+	v.host.say(drawing)
 	note := ""
 	if v.note != nil {
 		note = v.note()
@@ -105,7 +106,7 @@ func (v *sampleView) Show() {
 			v.host.fail(fmt.Errorf("%s: %w", v.what, err))
 		default:
 			v.samples.Set(imgs, first)
-			v.host.say(fmt.Sprintf("%s: %s · seeds %d–%d%s", v.what, p, first, seeds[len(seeds)-1], note))
+			v.host.follow(drawing, fmt.Sprintf("%s: %s · seeds %d–%d%s", v.what, p, first, seeds[len(seeds)-1], note))
 		}
 	})
 }

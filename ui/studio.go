@@ -69,6 +69,10 @@ type Studio struct {
 // in the background whose result is shown on the UI thread.
 type host interface {
 	say(msg string)
+	// follow shows msg in place of prev, unless another message has
+	// replaced prev in the meantime (work that finishes in the background
+	// does not hide what the user did since it began).
+	follow(prev, msg string)
 	fail(err error)
 	background(work, show func())
 }
@@ -153,6 +157,12 @@ func (s *Studio) background(work, show func()) {
 func (s *Studio) say(msg string) {
 	s.status.Importance = widget.MediumImportance
 	s.status.SetText(msg)
+}
+
+func (s *Studio) follow(prev, msg string) {
+	if s.status.Text == prev {
+		s.say(msg)
+	}
 }
 
 // fail shows an error in the status line.

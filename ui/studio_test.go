@@ -145,7 +145,7 @@ func TestSeedStepping(t *testing.T) {
 // TestOpenTaskAtStartShowsItInTheTeachTab: `gui --task` opens a task file
 // (recorded in the recent files with its full path) or a built-in task.
 func TestOpenTaskAtStartShowsItInTheTeachTab(t *testing.T) {
-	s, _ := newTestStudio(t)
+	s, b := newTestStudio(t)
 	s.OpenTask("sky-orange-noon")
 	s.settle()
 	if s.tabs.Selected() != s.teachTab || s.teach.choose.Selected != "sky-orange-noon" || s.teach.form.name.Text != "sky-orange-noon" {
@@ -163,10 +163,16 @@ func TestOpenTaskAtStartShowsItInTheTeachTab(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
+	b.drawing = make(chan struct{})
+	s.generate.Show() // as the window opens: the first samples are drawn in the background
 	s.OpenTask("mine.json")
+	close(b.drawing) // and are done after the task has opened
 	s.settle()
 	if s.teach.form.name.Text != "from-file" {
 		t.Errorf("task file: name %q", s.teach.form.name.Text)
+	}
+	if !strings.Contains(s.status.Text, "mine.json") {
+		t.Errorf("status %q: the samples drawn in the background hid the opened task", s.status.Text)
 	}
 	if got := s.teach.recent.List(); len(got) == 0 || got[0] != filepath.Join(dir, "mine.json") {
 		t.Errorf("recent files %v, want the file's full path first", got)
