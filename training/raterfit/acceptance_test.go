@@ -10,8 +10,10 @@ import (
 
 // shippedReached is the held-out accuracy the shipped weights
 // (assets/rater.safetensors) reach overall on renders and on generator
-// samples, clean and with noise 0.03, less a margin for 20 examples per
-// family (the README has 200: 96%); the issue asks for 0.98 overall and
+// samples, clean and with noise 0.03, less a margin for 40 examples per
+// family (the README has 200: 95.8% and 95.3% since session 14, whose
+// judge-consistent palette answers cost the shipped weights 9.5 points on
+// palettes; 96.5% and 95.8% before); the issue asks for 0.98 overall and
 // 0.95 in every family. Until the weights reach that, the test holds them
 // at the level reached, so that a regression fails, and logs every family.
 const shippedReached = 0.93
@@ -39,7 +41,7 @@ func TestShippedRaterOnHeldOutRendersAndGeneratorSamples(t *testing.T) {
 		name  string
 		paint Painter
 	}{{"renders", nil}, {"generator", SamplerPainter(sampler)}} {
-		exs, _, err := HeldOut(context.Background(), 7, 20, source.paint)
+		exs, _, err := HeldOut(context.Background(), 7, 40, source.paint)
 		if err != nil {
 			t.Fatal(err)
 		}
