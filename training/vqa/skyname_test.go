@@ -113,12 +113,13 @@ func TestUnnamedNaturalSkiesAreAskedAbout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var asked int
+	var asked, made int
 	for i := 0; i < 60; i++ {
 		it, ok := Sample(rng, r, "sky")
-		if !ok {
-			t.Fatal("no sky example")
+		if !ok { // a decoy that crossed a name's line (skyAnswerHolds)
+			continue
 		}
+		made++
 		if it.Image == r.Image || it.Image == nil {
 			asked++
 			if !strings.HasPrefix(it.Question, "Is the sky ") || it.Answer != "no" {
@@ -126,8 +127,8 @@ func TestUnnamedNaturalSkiesAreAskedAbout(t *testing.T) {
 			}
 		}
 	}
-	if asked < 10 {
-		t.Errorf("the sunset sky as it is was asked about %d times in 60", asked)
+	if made < 40 || asked < 10 {
+		t.Errorf("%d sky examples of 60 tries; the sunset sky as it is was asked about %d times", made, asked)
 	}
 }
 
