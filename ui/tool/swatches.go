@@ -59,7 +59,7 @@ func (Swatches) Questions() []QA {
 func (Swatches) JudgeKind() string { return "palette" }
 
 func (Swatches) Judge() (string, bool) {
-	return "checked by the palette judge, which compares the image's main colours with the strip (mean ΔE)", true
+	return "checked by the palette judge: every part of the image near one of the strip's colours (mean ΔE), each of them used, so the strip needs every colour the picture should have", true
 }
 
 func (sw Swatches) Target(strokes []visual.Stroke) (judge.Target, bool) {
