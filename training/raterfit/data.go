@@ -201,10 +201,7 @@ func Make(rng *rand.Rand, family string, scene func() Scene, more int) (Example,
 	if !ok || it.RenderOnly && last.Generated {
 		return Example{}, false, nil
 	}
-	img := last.Image
-	if it.Image != nil {
-		img = it.Image
-	}
+	img := it.ImageOf(last.Rendering)
 	ex := Example{Family: family, Image: Planes(img), Question: it.Question, Answer: it.Answer,
 		Generated: last.Generated, Aux: auxTargets(last.Rendering), AuxScene: auxSceneTargets(last.Rendering), Decoy: it.Decoy}
 	ex.Marks = markTargets(it.Marks)

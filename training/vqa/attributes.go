@@ -106,10 +106,7 @@ func init() {
 // it was meant to stay behind (in 15-27% of those decoys until session
 // 14), and such an example would teach the rater the opposite of the judge.
 func skyAnswerHolds(r world.Rendering, it Item) bool {
-	img := r.Image
-	if it.Image != nil {
-		img = it.Image
-	}
+	img := it.ImageOf(r)
 	name := NameSky(r, img)
 	q := strings.TrimSuffix(it.Question, " "+YesNoSuffix)
 	if asked, ok := strings.CutPrefix(q, "Is the sky "); ok {

@@ -39,10 +39,7 @@ func TestPaletteAnswersAreTheJudgesVerdict(t *testing.T) {
 		if !ok {
 			continue
 		}
-		img := r.Image
-		if it.Image != nil {
-			img = it.Image
-		}
+		img := it.ImageOf(r)
 		hexes := swatchesOf(it.Drawing)
 		if len(hexes) < 3 {
 			t.Fatalf("example %d: %d swatches %v", i, len(hexes), hexes)
@@ -142,10 +139,7 @@ func TestSkyAnswersAreWhatTheSkysMedianSays(t *testing.T) {
 		if !ok {
 			continue
 		}
-		img := r.Image
-		if it.Image != nil {
-			img = it.Image
-		}
+		img := it.ImageOf(r)
 		name, want := NameSky(r, img), ""
 		q := strings.TrimSuffix(it.Question, " "+YesNoSuffix)
 		if asked, ok := strings.CutPrefix(q, "Is the sky "); ok {

@@ -41,6 +41,15 @@ type Item struct {
 	Decoy string
 }
 
+// ImageOf is the image the example asks about: its own Image, or else
+// the rendering's r.
+func (it Item) ImageOf(r world.Rendering) *image.RGBA {
+	if it.Image != nil {
+		return it.Image
+	}
+	return r.Image
+}
+
 // Mark is a labelled point of a drawing: a dot at (X, Y) (pixel centre
 // units) and its letter, whose 3x5 glyph has its top-left corner at (LX, LY).
 type Mark struct {
