@@ -103,8 +103,9 @@ func init() {
 // skyAnswerHolds reports whether a sky example's answer is what NameSky,
 // the sky judge's reading, says of its image. A patch, a mottle or a near
 // miss of a name sometimes moves the sky's median colour across the line
-// it was meant to stay behind (in 15-27% of those decoys until session
-// 14), and such an example would teach the rater the opposite of the judge.
+// it was meant to stay behind (one in seven to one in four of those
+// decoys until session 14), and such an example would teach the rater
+// the opposite of the judge.
 func skyAnswerHolds(r world.Rendering, it Item) bool {
 	img := it.ImageOf(r)
 	name := NameSky(r, img)

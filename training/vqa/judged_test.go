@@ -54,6 +54,7 @@ func TestPaletteAnswersAreTheJudgesVerdict(t *testing.T) {
 		}
 		count[it.Answer]++
 	}
+	t.Logf("answers %v", count)
 	if count["yes"] < 60 || count["no"] < 60 {
 		t.Errorf("answers %v, want both well represented", count)
 	}

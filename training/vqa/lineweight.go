@@ -24,9 +24,8 @@ const (
 // An image without outlines is neither as thick, thicker nor thinner.
 // The outlines' width is what the line-weight judge measures in the image
 // (outlineWidth), not the width the scene was drawn with: the generator
-// draws thin outlines thicker and thick ones thinner (by up to 0.45 px),
-// and a rater that took the scene's width for its samples' called 1.9 px
-// lines as thick as a 1.5 px reference.
+// draws thin outlines thicker and thick ones thinner than its scene, so
+// the scene's width made wrong answers about its samples.
 func init() {
 	register(family{name: "lineweight", yesNo: true, sample: func(rng *rand.Rand, r world.Rendering, ask wish) (Item, bool) {
 		w, ok := outlineWidth(r)
