@@ -146,10 +146,10 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 
 func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 	var sb strings.Builder
-	writeAccuracyTable(&sb, "family", ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.Families, res.Overall })
+	writeAccuracyTable(&sb, ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.Families, res.Overall })
 	sb.WriteString("\nwithout decoys (the plain examples: no sky patch, mottle or unnamed sky, no swapped or shaded swatch,\n" +
 		"no stroke, haze or glow at a horizon line, no erased sun)\n")
-	writeAccuracyTable(&sb, "family", ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.PlainFamilies, res.PlainOverall })
+	writeAccuracyTable(&sb, ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.PlainFamilies, res.PlainOverall })
 	if len(ev.Results) > 0 {
 		fmt.Fprintf(&sb, "%d of %d examples of the first source are plain\n", ev.Results[0].PlainExamples, ev.Results[0].Examples)
 	}
@@ -169,8 +169,8 @@ func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 
 // writeAccuracyTable writes one row per family and an overall row, one
 // column per result, with the rates that rates picks from each result.
-func writeAccuracyTable(sb *strings.Builder, head string, results []vlmEvalResult, rates func(vlmEvalResult) (map[string]float64, float64)) {
-	fmt.Fprintf(sb, "%-12s", head)
+func writeAccuracyTable(sb *strings.Builder, results []vlmEvalResult, rates func(vlmEvalResult) (map[string]float64, float64)) {
+	fmt.Fprintf(sb, "%-12s", "family")
 	for _, res := range results {
 		fmt.Fprintf(sb, " %16s", fmt.Sprintf("%s%s", res.Source, noiseTag(res.Noise)))
 	}

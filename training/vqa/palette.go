@@ -1,7 +1,7 @@
 package vqa
 
 import (
-	"fmt"
+	"cmp"
 	"image"
 	"image/color"
 	"math"
@@ -74,16 +74,10 @@ func init() {
 				return Item{}, false
 			}
 			cols = append([]color.RGBA(nil), cols[:k]...)
-			hexes := make([]string, k)
 			for i, c := range cols {
 				cols[i] = jitter(rng, c, 6)
-				hexes[i] = hexOf(cols[i])
 			}
-			shown := r.Image
-			if img != nil {
-				shown = img
-			}
-			if res, err := judge.Check(shown, judge.Target{Kind: "palette", Colors: hexes}); err != nil || res.Verdict.Pass {
+			if paletteMatches(cmp.Or(img, r.Image), cols) {
 				return Item{}, false // the jitter made a match of it
 			}
 		}
@@ -109,12 +103,10 @@ func judgedStrip(rng *rand.Rand, r world.Rendering, least int) (strip []color.RG
 		cols, _ := paletteColours(r.Truth, outline)
 		for k := least; k <= len(cols); k++ {
 			strip := make([]color.RGBA, k)
-			hexes := make([]string, k)
 			for i, c := range cols[:k] {
 				strip[i] = jitter(rng, c, 6)
-				hexes[i] = hexOf(strip[i])
 			}
-			if res, err := judge.Check(r.Image, judge.Target{Kind: "palette", Colors: hexes}); err == nil && res.Verdict.Pass {
+			if paletteMatches(r.Image, strip) {
 				return strip, outline, true
 			}
 		}
@@ -122,7 +114,15 @@ func judgedStrip(rng *rand.Rand, r world.Rendering, least int) (strip []color.RG
 	return nil, false, false
 }
 
-func hexOf(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
+// paletteMatches reports whether the palette judge passes img against cols.
+func paletteMatches(img *image.RGBA, cols []color.RGBA) bool {
+	hexes := make([]string, len(cols))
+	for i, c := range cols {
+		hexes[i] = world.Hex(c.R, c.G, c.B)
+	}
+	res, err := judge.Check(img, judge.Target{Kind: "palette", Colors: hexes})
+	return err == nil && res.Verdict.Pass
+}
 
 // mainColours are a scene's palette colours by coverage, outlines left
 // out, and the share of the image each fills.
@@ -246,12 +246,7 @@ func shadeImage(rng *rand.Rand, img *image.RGBA, own []color.RGBA, cover []float
 			out.Pix[o+ch] = uint8(min(255, max(0, math.Round(float64(out.Pix[o+ch])+wt*d))))
 		}
 	}
-	// "no" must be what the palette judge says of the image and its own colours
-	hexes := make([]string, len(own))
-	for k, o := range own {
-		hexes[k] = hexOf(o)
-	}
-	if res, err := judge.Check(out, judge.Target{Kind: "palette", Colors: hexes}); err != nil || res.Verdict.Pass {
+	if paletteMatches(out, own) { // "no" must be what the palette judge says of the image and its own colours
 		return nil, false
 	}
 	return out, true
