@@ -153,6 +153,7 @@ func TestSkyAnswersAreWhatTheSkysMedianSays(t *testing.T) {
 		}
 		decoys[it.Decoy]++
 	}
+	t.Logf("examples by decoy %v", decoys)
 	for _, d := range []string{"", "patch", "mottle", "unnamed"} {
 		if decoys[d] < 20 {
 			t.Errorf("%d examples with decoy %q in 400, want 20 or more: %v", decoys[d], d, decoys)
