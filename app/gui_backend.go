@@ -166,7 +166,9 @@ func (b *guiBackend) Tasks() []string { return builtinTasks() }
 func (b *guiBackend) Task(nameOrPath string) (ui.TaskSpec, error) {
 	if nameOrPath == "" {
 		var spec ui.TaskSpec
-		err := convert(teach.Task{Train: teach.Defaults}, &spec)
+		tr := teach.Defaults
+		tr.LearningRate, tr.Targets = 0, "" // left to the judge (teach.Task.Taught)
+		err := convert(teach.Task{Train: tr}, &spec)
 		return spec, err
 	}
 	t, err := loadTask(nameOrPath)

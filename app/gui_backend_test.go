@@ -51,8 +51,8 @@ func TestGUIBackendTasksRoundTripTheTaskFiles(t *testing.T) {
 		}
 	}
 	blank, err := b.Task("")
-	if err != nil || blank.Train.Steps != teach.Defaults.Steps || blank.Train.LearningRate != teach.Defaults.LearningRate {
-		t.Errorf("new task %+v (%v); want the default steps and learning rate", blank.Train, err)
+	if err != nil || blank.Train.Steps != teach.Defaults.Steps || blank.Train.LearningRate != 0 || blank.Train.Targets != "" {
+		t.Errorf("new task %+v (%v); want the default steps, and the learning rate and layers left to the judge", blank.Train, err)
 	}
 }
 

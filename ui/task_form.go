@@ -34,6 +34,7 @@ func newTaskForm(answers []string) *taskForm {
 	f := &taskForm{name: widget.NewEntry(), description: widget.NewMultiLineEntry(), prompts: widget.NewMultiLineEntry(),
 		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry()}
 	f.preserve.SetPlaceHolder("default (2); 0: off")
+	f.rate.SetPlaceHolder("default (0.001; for line weight 0.005)")
 	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
 	f.description.SetPlaceHolder("what it teaches (optional)")
 	f.description.Wrapping = fyne.TextWrapWord
@@ -67,7 +68,10 @@ func (f *taskForm) Load(t TaskSpec) {
 	f.prompts.SetText(strings.Join(t.Prompts, "\n"))
 	f.questions.Set(t.Questions)
 	f.steps.SetText(strconv.Itoa(t.Train.Steps))
-	f.rate.SetText(strconv.FormatFloat(t.Train.LearningRate, 'g', -1, 64))
+	f.rate.SetText("") // the judge's default
+	if r := t.Train.LearningRate; r > 0 {
+		f.rate.SetText(strconv.FormatFloat(r, 'g', -1, 64))
+	}
 	switch p := t.Train.Preserve; {
 	case p == 0: // the file leaves it to the default
 		f.preserve.SetText("")
@@ -116,9 +120,12 @@ func (f *taskForm) Spec() (TaskSpec, error) {
 	if err != nil || steps < 1 {
 		return t, fmt.Errorf("steps %q: want a whole number of at least 1", f.steps.Text)
 	}
-	rate, err := strconv.ParseFloat(strings.TrimSpace(f.rate.Text), 64)
-	if err != nil || rate <= 0 || rate > 1 {
-		return t, fmt.Errorf("learning rate %q: want a number above 0, at most 1, e.g. 0.002", f.rate.Text)
+	rate := 0.0 // the judge's default
+	if text := strings.TrimSpace(f.rate.Text); text != "" {
+		rate, err = strconv.ParseFloat(text, 64)
+		if err != nil || rate <= 0 || rate > 1 {
+			return t, fmt.Errorf("learning rate %q: want a number above 0, at most 1, e.g. 0.002, or nothing for the default", f.rate.Text)
+		}
 	}
 	t.Train.Steps, t.Train.LearningRate = steps, rate
 	if text := strings.TrimSpace(f.preserve.Text); text == "" {

@@ -254,6 +254,36 @@ func TestKeepTheImageFieldEditsThePreservationWeight(t *testing.T) {
 	}
 }
 
+// An empty learning rate is the judge's default (0 in the task); the field
+// shows it empty again, and a rate outside (0, 1] is refused by name.
+func TestEmptyLearningRateIsTheDefault(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	form := s.teach.form
+	for _, c := range []struct {
+		text string
+		want float64
+	}{{"", 0}, {" ", 0}, {"0.005", 0.005}} {
+		form.rate.SetText(c.text)
+		spec, err := s.teach.Spec()
+		if err != nil {
+			t.Fatalf("%q: %v", c.text, err)
+		}
+		if spec.Train.LearningRate != c.want {
+			t.Errorf("%q: learning rate %v, want %v", c.text, spec.Train.LearningRate, c.want)
+		}
+		form.Load(spec)
+		if got := form.rate.Text; got != strings.TrimSpace(c.text) {
+			t.Errorf("%q: reloaded as %q", c.text, got)
+		}
+	}
+	for _, bad := range []string{"0", "-0.001", "2", "fast"} {
+		form.rate.SetText(bad)
+		if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), "learning rate") {
+			t.Errorf("%q: error %v, want one naming the field", bad, err)
+		}
+	}
+}
+
 // A long question is shown whole: its entry is wider than its text, in the
 // window size the studio opens at.
 func TestLongQuestionsAreShownWhole(t *testing.T) {

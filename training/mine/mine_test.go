@@ -176,12 +176,12 @@ func TestPaletteRunsLearnAtTheirOwnRate(t *testing.T) {
 	if err1 != nil || err2 != nil {
 		t.Fatal(err1, err2)
 	}
-	if pt.Train.LearningRate != 5e-4 || st.Train.LearningRate != teach.Defaults.LearningRate || pt.Train.Steps != cfg.Steps {
+	if pt.Train.LearningRate != 5e-4 || st.Taught().Train.LearningRate != teach.Defaults.LearningRate || pt.Train.Steps != cfg.Steps {
 		t.Errorf("palette run at %g, sky run at %g, %d steps; want 5e-4, the default %g, %d",
-			pt.Train.LearningRate, st.Train.LearningRate, pt.Train.Steps, teach.Defaults.LearningRate, cfg.Steps)
+			pt.Train.LearningRate, st.Taught().Train.LearningRate, pt.Train.Steps, teach.Defaults.LearningRate, cfg.Steps)
 	}
 	cfg.PaletteLearningRate = 0
-	if pt, _ := pal.task(p, seedBase, cfg); pt.Train.LearningRate != teach.Defaults.LearningRate {
+	if pt, _ := pal.task(p, seedBase, cfg); pt.Taught().Train.LearningRate != teach.Defaults.LearningRate {
 		t.Errorf("palette run at %g without a rate of its own; want the default", pt.Train.LearningRate)
 	}
 	cfg.PaletteLearningRate = -1

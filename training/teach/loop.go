@@ -85,6 +85,7 @@ func Teach(ctx context.Context, task *Task, gen *model.Generator, rater Rater, e
 }
 
 func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Event) (*session, error) {
+	task = task.Taught()
 	s := &session{task: task, gen: gen, rater: rater, events: events, prompts: task.ParsedPrompts()}
 	var err error
 	if s.overlay, err = task.Overlay(); err != nil {
@@ -104,7 +105,7 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 		return nil, fmt.Errorf("teach: %w", err)
 	}
 	rated := s.net.Image
-	if task.shift() > 0 {
+	if tr.Shift > 0 {
 		if rated, err = s.addShift(rated); err != nil {
 			return nil, fmt.Errorf("teach: %w", err)
 		}

@@ -19,6 +19,7 @@ func Run(ctx context.Context, task *Task, gen *model.Generator, rater Rater, dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("teach: %w", err)
 	}
+	task = task.Taught()
 	rep, adapter, trainErr := Teach(ctx, task, gen, rater, events)
 	if rep == nil {
 		return nil, trainErr
@@ -55,14 +56,9 @@ func RateBase(ctx context.Context, task *Task, gen *model.Generator, rater Rater
 }
 
 func save(dir string, task *Task, gen *model.Generator, adapter *model.Adapter, rep *Report, imgs *Images) error {
-	// The adapter records the shift it was taught with, the default
-	// resolved (-1: none), so that its task reruns the same under other
-	// defaults.
-	taught := *task
-	if taught.Train.Shift = task.shift(); taught.Train.Shift == 0 {
-		taught.Train.Shift = -1
-	}
-	taskJSON, err := json.Marshal(&taught)
+	// The adapter records the task as taught (Taught: the judge's defaults
+	// resolved), so that it reruns the same under other defaults.
+	taskJSON, err := json.Marshal(task.Taught())
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (s *session) drawShift() error {
 	if s.shift == nil {
 		return nil
 	}
-	k := s.task.shift()
+	k := s.task.Train.Shift
 	off := make([]float64, s.shift.Shape().TotalSize())
 	for i := range off {
 		off[i] = float64(s.shiftRng.IntN(2*k+1) - k)

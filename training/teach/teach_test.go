@@ -6,9 +6,11 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -126,15 +128,16 @@ func TestRunLowersTheLossAndWritesEverything(t *testing.T) {
 	if _, err := model.LoadAdapter(filepath.Join(dir, AdapterFile), gen); err != nil {
 		t.Errorf("the saved adapter does not load: %v", err)
 	}
-	// The toy task is judged by the horizon and sets no shift: the adapter
-	// records the default it was taught with.
+	// The toy task is judged by the horizon and sets no shift or layers:
+	// the adapter records the defaults it was taught with.
 	cfg, err := model.ReadAdapterConfig(filepath.Join(dir, AdapterFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var taught Task
-	if err := json.Unmarshal(cfg.Task, &taught); err != nil || taught.Train.Shift != HorizonShift {
-		t.Errorf("adapter's task: shift %d (%v), want the default %d", taught.Train.Shift, err, HorizonShift)
+	if err := json.Unmarshal(cfg.Task, &taught); err != nil || taught.Train.Shift != HorizonShift || taught.Train.Targets != Defaults.Targets {
+		t.Errorf("adapter's task: shift %d, targets %q (%v), want the defaults %d, %q",
+			taught.Train.Shift, taught.Train.Targets, err, HorizonShift, Defaults.Targets)
 	}
 }
 
@@ -336,29 +339,56 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 	}
 }
 
-// A horizon task moves its rated images by HorizonShift unless it says
-// otherwise; the other tasks do not move them. The default is not written
-// into the task, so a task whose judge changes does not keep it.
-func TestShiftDefaultsByJudge(t *testing.T) {
+// The settings a task leaves unset that depend on its judge: a horizon task
+// moves its rated images by HorizonShift, the others do not move them; a
+// line-weight task adapts the prompt embedding alone at LineWeightRate, the
+// others the scene-layout layers at the default rate. A task's own values
+// win. The defaults are not written into the task, so a task whose judge
+// changes does not keep them.
+func TestDefaultsByJudge(t *testing.T) {
+	layout, lw := Defaults.Targets, LineWeightTargets
 	for _, c := range []struct {
 		judge, train string
-		want         int
+		shift        int
+		rate         float64
+		targets      string
 	}{
-		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {}`, HorizonShift},
-		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": 5}`, 5},
-		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": -1}`, 0},
-		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {}`, 0},
-		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"shift": 2}`, 2},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {}`, HorizonShift, Defaults.LearningRate, layout},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": 5, "targets": "all"}`, 5, Defaults.LearningRate, "all"},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": -1, "learning_rate": 0.002}`, -1, 0.002, layout},
+		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {}`, -1, LineWeightRate, lw},
+		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"shift": 2, "learning_rate": 0.001}`, 2, 0.001, lw},
+		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"targets": "fc,seed"}`, -1, LineWeightRate, "fc,seed"},
+		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {}`, -1, Defaults.LearningRate, layout},
 	} {
 		task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", c.train), "judge", c.judge)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := task.shift(); got != c.want {
-			t.Errorf("%s, %s: shift %d, want %d", c.judge, c.train, got, c.want)
+		got := task.Taught().Train
+		if got.Shift != c.shift || got.LearningRate != c.rate || got.Targets != c.targets {
+			t.Errorf("%s, %s: taught with shift %d, rate %g, targets %q; want %d, %g, %q",
+				c.judge, c.train, got.Shift, got.LearningRate, got.Targets, c.shift, c.rate, c.targets)
 		}
-		if c.train == `"train": {}` && task.Train.Shift != 0 {
-			t.Errorf("%s: the default shift was written into the task (%d)", c.judge, task.Train.Shift)
+		if c.train == `"train": {}` && (task.Train.Shift != 0 || task.Train.LearningRate != 0 || task.Train.Targets != "") {
+			t.Errorf("%s: a default was written into the task (%+v)", c.judge, task.Train)
 		}
+	}
+}
+
+// A line-weight task's adapter has the prompt embedding alone.
+func TestLineWeightTaskAdaptsThePromptEmbedding(t *testing.T) {
+	task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", `"train": {"batch": 2}`),
+		"judge", `"judge": {"kind": "lineweight", "width": 1.5}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSession(task, toyGenerator(t), redRater{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.vm.Close()
+	if layers := slices.Sorted(maps.Keys(s.adapter.A)); !slices.Equal(layers, []string{"prompt"}) {
+		t.Errorf("adapted layers %v, want [prompt]", layers)
 	}
 }
