@@ -60,7 +60,7 @@ type Images struct {
 // each image. The rater's probability is reported; the judge decides.
 func Evaluate(ctx context.Context, task *Task, gen *model.Generator, rater Rater, adapter *model.Adapter, rep *Report) (*Images, error) {
 	start := time.Now()
-	ov, err := task.Overlay()
+	ov, err := task.RaterOverlay()
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 	task = task.Taught()
 	s := &session{task: task, gen: gen, rater: rater, events: events, prompts: task.ParsedPrompts()}
 	var err error
-	if s.overlay, err = task.Overlay(); err != nil {
+	if s.overlay, err = task.RaterOverlay(); err != nil {
 		return nil, err
 	}
 	tr := task.Train

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"dualprocess/picture"
@@ -326,4 +327,27 @@ func (t *Task) Overlay() (*visual.Overlay, error) {
 		return nil, err
 	}
 	return visual.NewOverlay(d, t.Visual.Mode)
+}
+
+// RaterOverlay is the overlay the rater sees, in teaching and in
+// evaluation: the visual prompt, except that a line-weight task's
+// reference segments are drawn where the rater learned to read one (from
+// vqa.RefX0 to RefX1 on row RefY), at their own width. Only a reference
+// line's width means anything to the line-weight judge, and the rater has
+// seen one at that place only: drawn elsewhere, a line task never tuned
+// (line-40) passed 0 to 9 seeds of 16 where it passed 13 there (README,
+// The adapted layers). Reports and grids show the drawing as it was made.
+func (t *Task) RaterOverlay() (*visual.Overlay, error) {
+	if t.Judge.Kind != "lineweight" {
+		return t.Overlay()
+	}
+	c := *t
+	c.Visual.Strokes = slices.Clone(t.Visual.Strokes)
+	for i, s := range c.Visual.Strokes {
+		if s.Tool == "segment" {
+			s.X, s.X1, s.Y = vqa.RefX0/world.Size, vqa.RefX1/world.Size, vqa.RefY/world.Size
+			c.Visual.Strokes[i] = s
+		}
+	}
+	return c.Overlay()
 }

@@ -20,6 +20,7 @@ import (
 	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
+	"dualprocess/training/vqa"
 )
 
 // redRater is a tiny differentiable stand-in for the rater, for testing the
@@ -390,5 +391,47 @@ func TestLineWeightTaskAdaptsThePromptEmbedding(t *testing.T) {
 	defer s.vm.Close()
 	if layers := slices.Sorted(maps.Keys(s.adapter.A)); !slices.Equal(layers, []string{"prompt"}) {
 		t.Errorf("adapted layers %v, want [prompt]", layers)
+	}
+}
+
+// The rater sees a line-weight task's reference line where it learned to
+// read one, at the width drawn; the grid's overlay keeps it where it was
+// drawn, and other tasks' rater sees their drawing as it is.
+func TestRaterSeesTheLineWeightReferenceWhereItLearnedIt(t *testing.T) {
+	task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "judge", `"judge": {"kind": "lineweight", "width": 3}`),
+		"visual_prompt", `"visual_prompt": {"strokes": [{"tool": "segment", "x": 0.6, "x1": 0.9, "y": 0.9, "width": 3}]}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn, err1 := task.Overlay()
+	rated, err2 := task.RaterOverlay()
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	// cover is how many pixels' worth of column x the drawing covers: the
+	// width of a horizontal line crossing it (the overlay's Scale is 1
+	// where the image shows through, 0 under a solid drawing).
+	cover := func(o *visual.Overlay, x int) (c float64) {
+		for y := range o.H {
+			c += 1 - float64(o.Scale[y*o.W+x])
+		}
+		return c
+	}
+	near := func(c, want float64) bool { return math.Abs(c-want) < 0.2 }
+	refX := int((vqa.RefX0 + vqa.RefX1) / 2)
+	if !near(cover(drawn, 48), 3) || !near(cover(drawn, refX), 0) {
+		t.Fatalf("drawn: %.2f px at x 48, %.2f at x %d; want the 3 px line at the bottom right only", cover(drawn, 48), cover(drawn, refX), refX)
+	}
+	if !near(cover(rated, refX), 3) || !near(cover(rated, 48), 0) {
+		t.Errorf("rated: %.2f px at x %d, %.2f at x 48; want the 3 px line at the reference place only", cover(rated, refX), refX, cover(rated, 48))
+	}
+	if y := int(vqa.RefY); rated.Scale[y*rated.W+refX] > 0.1 {
+		t.Errorf("rated: row %d not drawn at x %d", y, refX)
+	}
+	horizon, _ := ParseTask([]byte(toyTask))
+	a, _ := horizon.Overlay()
+	b, _ := horizon.RaterOverlay()
+	if !slices.Equal(a.Scale, b.Scale) || !slices.Equal(a.Offset, b.Offset) {
+		t.Error("a horizon task's rater does not see its drawing as drawn")
 	}
 }

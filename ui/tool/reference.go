@@ -12,7 +12,9 @@ import (
 // Reference draws the red reference segment whose thickness (the width
 // option) is the line weight the outlines should have. A drag draws it from
 // the press to the release column, on the press row; a tap draws a 20 px
-// segment centred on the tap. The rater learned it near the top left.
+// segment centred on the tap. Only its width counts: the rater learned it
+// at the top left, and teaching shows it to the rater there wherever it is
+// drawn (teach.Task.RaterOverlay).
 type Reference struct{}
 
 // referenceLength is the length of a tapped segment, in pixels at 64 px.
@@ -25,7 +27,7 @@ func (Reference) Name() string        { return "Line weight" }
 func (Reference) Icon() fyne.Resource { return referenceIcon }
 func (Reference) Kind() string        { return "segment" }
 func (Reference) Help() string {
-	return "Drag along a row: a line as thick as Line width; tap: a 20 px one."
+	return "Drag along a row: a line as thick as Line width; tap: a 20 px one. Only its width counts (the rater reads it at the top left, wherever it is drawn)."
 }
 
 func (r Reference) Drag(e Editor, from, to Point) {
