@@ -394,10 +394,11 @@ func TestLineWeightTaskAdaptsThePromptEmbedding(t *testing.T) {
 	}
 }
 
-// The rater sees a line-weight task's reference line where it learned to
-// read one, at the width drawn; the grid's overlay keeps it where it was
-// drawn, and other tasks' rater sees their drawing as it is.
-func TestRaterSeesTheLineWeightReferenceWhereItLearnedIt(t *testing.T) {
+// The rater sees a line-weight task's reference line and a palette task's
+// strip where it learned to read them, at the width and colours drawn; the
+// grid's overlay keeps them where they were drawn, and the rater of other
+// tasks sees their drawing as it is.
+func TestRaterSeesReferencesWhereItLearnedThem(t *testing.T) {
 	task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "judge", `"judge": {"kind": "lineweight", "width": 3}`),
 		"visual_prompt", `"visual_prompt": {"strokes": [{"tool": "segment", "x": 0.6, "x1": 0.9, "y": 0.9, "width": 3}]}`)))
 	if err != nil {
@@ -427,6 +428,16 @@ func TestRaterSeesTheLineWeightReferenceWhereItLearnedIt(t *testing.T) {
 	}
 	if y := int(vqa.RefY); rated.Scale[y*rated.W+refX] > 0.1 {
 		t.Errorf("rated: row %d not drawn at x %d", y, refX)
+	}
+	palette, err := ParseTask([]byte(replaceField(replaceField(toyTask, "judge", `"judge": {"kind": "palette", "colors": ["#102030", "#405060"]}`),
+		"visual_prompt", `"visual_prompt": {"strokes": [{"tool": "swatches", "y": 0.5, "colors": ["#102030", "#405060"]}]}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn, _ = palette.Overlay()
+	rated, _ = palette.RaterOverlay()
+	if !near(cover(drawn, 10), 32) || !near(cover(rated, 10), float64(vqa.PaletteRows)) || rated.Scale[63*rated.W+10] > 0.1 {
+		t.Errorf("palette strip: %.2f rows drawn, %.2f rated; want 32 and the bottom %d", cover(drawn, 10), cover(rated, 10), vqa.PaletteRows)
 	}
 	horizon, _ := ParseTask([]byte(toyTask))
 	a, _ := horizon.Overlay()
