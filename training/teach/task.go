@@ -102,7 +102,7 @@ const HorizonShift = 3
 // with the scene-layout layers the adapters drew a thick dark halo round the
 // sun near the red line and left the other outlines thin, which fooled the
 // rater. On the built-in line tasks (seeds 100-115, four training seeds)
-// and on five line tasks never tuned (README, Task settings) more seeds
+// and on five line tasks never tuned (README, The adapted layers) more seeds
 // passed this way.
 const (
 	LineWeightTargets = "prompt"
