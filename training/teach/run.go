@@ -56,9 +56,9 @@ func RateBase(ctx context.Context, task *Task, gen *model.Generator, rater Rater
 }
 
 func save(dir string, task *Task, gen *model.Generator, adapter *model.Adapter, rep *Report, imgs *Images) error {
-	// The adapter records the task as taught (Taught: the judge's defaults
-	// resolved), so that it reruns the same under other defaults.
-	taskJSON, err := json.Marshal(task.Taught())
+	// The adapter records the task as taught (Run resolved the judge's
+	// defaults), so that it reruns the same under other defaults.
+	taskJSON, err := json.Marshal(task)
 	if err != nil {
 		return err
 	}
