@@ -12,6 +12,7 @@ import (
 	"dualprocess/picture"
 	"dualprocess/training/raterfit"
 	"dualprocess/training/visual"
+	"dualprocess/training/vqa"
 )
 
 func init() {
@@ -26,8 +27,9 @@ func init() {
 // rating is the JSON output of rate.
 type rating struct {
 	Question    string         `json:"question"`
-	Resized     bool           `json:"resized,omitempty"`       // the image was not 64x64
-	FoundRed    int            `json:"found_drawing,omitempty"` // without --overlay: red drawing pixels found in the image
+	Resized     bool           `json:"resized,omitempty"`          // the image was not 64x64
+	FoundRed    int            `json:"found_drawing,omitempty"`    // without --overlay: red drawing pixels found in the image
+	AsLearned   string         `json:"shown_as_learned,omitempty"` // the --overlay's reference moved to where the rater learned it
 	Top         []answerChance `json:"top"`
 	Answer      string         `json:"answer,omitempty"`      // with --answer
 	Probability *float64       `json:"probability,omitempty"` // of --answer
@@ -88,12 +90,13 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 		img, resized := raterImage(src)
 		var ov *visual.Overlay
 		var found int
+		var learned string
 		switch *overlay {
 		case "none":
 		case "": // a drawing made by another tool, already in the image
 			ov, found = visual.FindDrawing(img)
 		default:
-			if ov, err = readOverlay(*overlay, src.Bounds(), m); err != nil {
+			if ov, learned, err = readOverlay(*overlay, src.Bounds(), m, *question); err != nil {
 				return err
 			}
 		}
@@ -101,7 +104,7 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return err
 		}
-		res.Resized, res.FoundRed = resized, found
+		res.Resized, res.FoundRed, res.AsLearned = resized, found, learned
 		res.Top = res.Top[:min(*top, len(res.Top))]
 		if *answer != "" {
 			k, _ := r.AnswerIndex(*answer)
@@ -141,26 +144,45 @@ func rateOne(r *model.Rater, img *image.RGBA, ov *visual.Overlay, question strin
 
 // readOverlay reads a visual prompt drawn at the image's size (resized to
 // 64x64 with it: visual.ResizeDrawing) or at any square size
-// (visual.FitDrawing).
-func readOverlay(path string, imgSize image.Rectangle, m visual.Mode) (*visual.Overlay, error) {
-	d, err := picture.ReadImage(path)
+// (visual.FitDrawing). For a line-weight or palette question, its red line
+// or swatches are shown where the rater learned to read them
+// (vqa.AsLearned), and learned says so.
+func readOverlay(path string, imgSize image.Rectangle, m visual.Mode, question string) (ov *visual.Overlay, learned string, err error) {
+	img, err := picture.ReadImage(path)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	b := d.Bounds()
+	var d *image.NRGBA
+	b := img.Bounds()
 	if b.Dx() == imgSize.Dx() && b.Dy() == imgSize.Dy() {
-		d = visual.ResizeDrawing(d, model.RaterSize, model.RaterSize)
-	} else if d, err = visual.FitDrawing(d, model.RaterSize); err != nil {
-		return nil, usagef("--overlay %s is %dx%d: draw it at the image's size %dx%d or square",
+		d = visual.ResizeDrawing(img, model.RaterSize, model.RaterSize)
+	} else if d, err = visual.FitDrawing(img, model.RaterSize); err != nil {
+		return nil, "", usagef("--overlay %s is %dx%d: draw it at the image's size %dx%d or square",
 			path, b.Dx(), b.Dy(), imgSize.Dx(), imgSize.Dy())
 	}
-	return visual.NewOverlay(d, m)
+	switch f := vqa.FamilyOf(question); f {
+	case "lineweight", "palette":
+		if moved := vqa.AsLearned(f, d); moved != d {
+			d, learned = moved, learnedPlace[f]
+		}
+	}
+	ov, err = visual.NewOverlay(d, m)
+	return ov, learned, err
+}
+
+// learnedPlace says where vqa.AsLearned draws a family's reference.
+var learnedPlace = map[string]string{
+	"lineweight": fmt.Sprintf("the red line is shown to the rater where it learned to read one: at its width, from x %g to %g on row %g", vqa.RefX0, vqa.RefX1, vqa.RefY),
+	"palette":    fmt.Sprintf("the swatches are shown to the rater where it learned to read them: across the bottom %d rows", vqa.PaletteRows),
 }
 
 func printRating(e env, res rating, size image.Rectangle) error {
 	var sb strings.Builder
 	if res.Resized {
 		fmt.Fprintf(&sb, "(image resized from %dx%d to 64x64)\n", size.Dx(), size.Dy())
+	}
+	if res.AsLearned != "" {
+		fmt.Fprintf(&sb, "(%s)\n", res.AsLearned)
 	}
 	if res.FoundRed > 0 {
 		fmt.Fprintf(&sb, "(the image's %d red pixels are read as the visual prompt; --overlay none ignores them)\n", res.FoundRed)

@@ -161,3 +161,41 @@ func TestRateFindsADrawingAlreadyInTheImage(t *testing.T) {
 		t.Errorf("--overlay none: found %d, p %v (the same as with the drawing)", ignored.FoundRed, *ignored.Probability)
 	}
 }
+
+// A line-weight question's red line drawn anywhere is shown to the rater
+// where it learned to read one, at its width: the same answer as the line
+// drawn there. A horizon question's line stays where it was drawn.
+func TestRateShowsALineWeightReferenceWhereTheRaterLearnedIt(t *testing.T) {
+	weights := untrainedRater(t)
+	r, err := world.RenderPrompt("hills at noon with trees, outlined", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := writePNG(t, r.Image)
+	there := visual.NewCanvas(64)
+	visual.Segment(there, visual.Red, vqa.RefX0, vqa.RefX1, vqa.RefY, 2)
+	elsewhere := visual.NewCanvas(64)
+	visual.Segment(elsewhere, visual.Red, 30, 60, 41, 2)
+	rate := func(question string, d *image.NRGBA) rating {
+		t.Helper()
+		code, out, stderr := run(t, "rate", "--weights", weights, "--image", img, "--overlay", writePNG(t, d),
+			"--question", question, "--answer", "yes", "--json")
+		var res rating
+		if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Probability == nil {
+			t.Fatalf("exit %d: %s %s", code, out, stderr)
+		}
+		return res
+	}
+	q := "Are the outlines thicker than the red line?"
+	a, b := rate(q, there), rate(q, elsewhere)
+	if *a.Probability != *b.Probability || !strings.Contains(b.AsLearned, "row 5") {
+		t.Errorf("line at the reference place: p %v; drawn elsewhere: p %v, %q", *a.Probability, *b.Probability, b.AsLearned)
+	}
+	if h := rate("Is the horizon at the red line?", elsewhere); h.AsLearned != "" {
+		t.Errorf("a horizon question's line was moved: %q", h.AsLearned)
+	}
+	code, out, _ := run(t, "rate", "--weights", weights, "--image", img, "--overlay", writePNG(t, elsewhere), "--question", q)
+	if code != 0 || !strings.Contains(out, "where it learned to read one") {
+		t.Errorf("text output (exit %d):\n%s", code, out)
+	}
+}

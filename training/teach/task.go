@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"dualprocess/picture"
@@ -330,34 +329,16 @@ func (t *Task) Overlay() (*visual.Overlay, error) {
 }
 
 // RaterOverlay is the overlay the rater sees, in teaching and in
-// evaluation: the visual prompt, with the strokes whose place means nothing
-// to the task's judge drawn where the rater learned to read them
-// (raterPlace). The rater has seen a line-weight reference line and a
-// palette strip at one place only: drawn elsewhere, a line task never
-// tuned (line-40) passed 0 to 9 seeds of 16 where it passed 13 there, and
-// palette-dusk with its strip over the bottom quarter 0 where it passes 14
-// (README, Where a reference line or a palette strip is drawn). Reports
+// evaluation: the visual prompt as the rater learned to read the drawings
+// of the task's judge (vqa.AsLearned). A line-weight task's red line and a
+// palette task's swatches mean only a width and colours to their judges,
+// and the rater has seen them at one place only, so they are shown to it
+// there, whether drawn by strokes or in a picture made elsewhere. Reports
 // and grids show the drawing as it was made.
 func (t *Task) RaterOverlay() (*visual.Overlay, error) {
-	c := *t
-	c.Visual.Strokes = slices.Clone(t.Visual.Strokes)
-	for i, s := range c.Visual.Strokes {
-		c.Visual.Strokes[i] = raterPlace(t.Judge.Kind, s)
+	d, err := t.Drawing()
+	if d == nil || err != nil {
+		return nil, err
 	}
-	return c.Overlay()
-}
-
-// raterPlace is the stroke s of a task judged by kind where the rater
-// learned to read it: a line-weight task's reference segment from
-// vqa.RefX0 to RefX1 on row RefY, a palette task's swatches over the bottom
-// vqa.PaletteRows rows, each at its own width and colours. Other strokes
-// stay where they are.
-func raterPlace(kind string, s visual.Stroke) visual.Stroke {
-	switch {
-	case kind == "lineweight" && s.Tool == "segment":
-		s.X, s.X1, s.Y = vqa.RefX0/world.Size, vqa.RefX1/world.Size, vqa.RefY/world.Size
-	case kind == "palette" && s.Tool == "swatches":
-		s.Y = 1 - float64(vqa.PaletteRows)/world.Size
-	}
-	return s
+	return visual.NewOverlay(vqa.AsLearned(t.Judge.Kind, d), t.Visual.Mode)
 }

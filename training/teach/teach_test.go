@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/draw"
 	"maps"
 	"math"
 	"os"
@@ -438,6 +439,28 @@ func TestRaterSeesReferencesWhereItLearnedThem(t *testing.T) {
 	rated, _ = palette.RaterOverlay()
 	if !near(cover(drawn, 10), 32) || !near(cover(rated, 10), float64(vqa.PaletteRows)) || rated.Scale[63*rated.W+10] > 0.1 {
 		t.Errorf("palette strip: %.2f rows drawn, %.2f rated; want 32 and the bottom %d", cover(drawn, 10), cover(rated, 10), vqa.PaletteRows)
+	}
+	// A line drawn in a picture made elsewhere: 256 px, white, a 12 px
+	// (3 px at 64) red bar at the bottom right.
+	dir := t.TempDir()
+	pic := image.NewNRGBA(image.Rect(0, 0, 256, 256))
+	draw.Draw(pic, pic.Rect, image.White, image.Point{}, draw.Src)
+	draw.Draw(pic, image.Rect(150, 220, 240, 232), image.NewUniform(visual.Red), image.Point{}, draw.Src)
+	if err := picture.WritePNG(filepath.Join(dir, "line.png"), pic); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "t.json")
+	os.WriteFile(path, []byte(replaceField(replaceField(toyTask, "judge", `"judge": {"kind": "lineweight", "width": 3}`),
+		"visual_prompt", `"visual_prompt": {"image": "line.png"}`)), 0o644)
+	painted, err := LoadTask(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rated, err = painted.RaterOverlay(); err != nil {
+		t.Fatal(err)
+	}
+	if !near(cover(rated, refX), 3) || !near(cover(rated, 48), 0) {
+		t.Errorf("a painted line: %.2f px at x %d, %.2f at x 48; want the 3 px line at the reference place only", cover(rated, refX), refX, cover(rated, 48))
 	}
 	horizon, _ := ParseTask([]byte(toyTask))
 	a, _ := horizon.Overlay()

@@ -1,0 +1,199 @@
+package visual
+
+import (
+	"cmp"
+	"fmt"
+	"image"
+	"image/color"
+	"maps"
+	"slices"
+)
+
+// redness is how much of a drawing's pixel is instruction red: its
+// opacity times its distance from white towards red, so a red line
+// anti-aliased into transparency or into white counts by its coverage
+// (a pixel half red, half white is (255, 128, 128) and counts 0.5).
+// Pixels of another hue (green and blue apart, or red not above them)
+// count 0.
+func redness(c color.NRGBA) float64 {
+	g, b := int(c.G), int(c.B)
+	if c.A == 0 || c.R < 170 || int(c.R)-max(g, b) < 8 || max(g-b, b-g) > 24 {
+		return 0
+	}
+	return float64(c.A) / 255 * (1 - float64(max(g, b))/255)
+}
+
+// FindSegment recovers a red reference line from a drawing made elsewhere:
+// the largest 8-connected part of its red pixels, returned as a segment
+// stroke along the part's longer side, centred on its mean row (or
+// column), with the width of its median cross-section, the red coverage of
+// one column (or row). Widths are given at 64 px, as strokes record them;
+// an anti-aliased line keeps its fractional width. ok is false for a
+// drawing without red.
+func FindSegment(d *image.NRGBA) (s Stroke, ok bool) {
+	part := largestRedPart(d)
+	if len(part) == 0 {
+		return Stroke{}, false
+	}
+	box := image.Rectangle{Min: part[0], Max: part[0].Add(image.Pt(1, 1))}
+	for _, p := range part {
+		box = box.Union(image.Rectangle{Min: p, Max: p.Add(image.Pt(1, 1))})
+	}
+	vertical := box.Dy() > box.Dx()
+	sums := map[int]float64{} // red per column (per row for a vertical line)
+	var mass, centre float64
+	for _, p := range part {
+		w := redness(d.NRGBAAt(p.X, p.Y))
+		along, across := p.X, p.Y
+		if vertical {
+			along, across = p.Y, p.X
+		}
+		sums[along] += w
+		mass += w
+		centre += w * (float64(across) + 0.5)
+	}
+	width := median(sums)
+	n := float64(d.Rect.Dx())
+	s = Stroke{Tool: "segment", Width: width * 64 / n}
+	lo, hi := box.Min.X, box.Max.X
+	if vertical {
+		lo, hi = box.Min.Y, box.Max.Y
+	}
+	s.X, s.X1, s.Y = float64(lo-d.Rect.Min.X)/n, float64(hi-d.Rect.Min.X)/n, (centre/mass-float64(d.Rect.Min.Y))/n
+	if vertical {
+		s.Y = (centre/mass - float64(d.Rect.Min.X)) / n
+		s.X, s.X1 = float64(lo-d.Rect.Min.Y)/n, float64(hi-d.Rect.Min.Y)/n
+	}
+	return s, true
+}
+
+// largestRedPart is the largest 8-connected set of pixels with some red.
+func largestRedPart(d *image.NRGBA) []image.Point {
+	seen := map[image.Point]bool{}
+	var best []image.Point
+	var bestMass float64
+	b := d.Rect
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			p := image.Pt(x, y)
+			if seen[p] || redness(d.NRGBAAt(x, y)) == 0 {
+				continue
+			}
+			var part []image.Point
+			var mass float64
+			stack := []image.Point{p}
+			seen[p] = true
+			for len(stack) > 0 {
+				q := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				part = append(part, q)
+				mass += redness(d.NRGBAAt(q.X, q.Y))
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						r := q.Add(image.Pt(dx, dy))
+						if r.In(b) && !seen[r] && redness(d.NRGBAAt(r.X, r.Y)) > 0 {
+							seen[r] = true
+							stack = append(stack, r)
+						}
+					}
+				}
+			}
+			if mass > bestMass {
+				best, bestMass = part, mass
+			}
+		}
+	}
+	return best
+}
+
+// median is the median of a map's values.
+func median(m map[int]float64) float64 {
+	v := make([]float64, 0, len(m))
+	for _, x := range m {
+		v = append(v, x)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// swatchShare is the least share of a drawing's coloured pixels a colour
+// needs to count as a swatch: the blends at the edges between swatches, a
+// column or two each, stay below it; a swatch of a strip of 20 is above.
+const swatchShare = 0.04
+
+// FindSwatches recovers a palette strip from a drawing made elsewhere:
+// the colours of its opaque pixels that are neither white nor instruction
+// red (red is a drawn instruction, unless the drawing has no other colour),
+// grouped within a distance of 24 per channel (JPEG noise, resizing), each
+// group's most common colour, in order of their mean column (then row).
+// Groups of fewer than swatchShare of the pixels are edges, not swatches.
+// ok is false for a drawing without colours.
+func FindSwatches(d *image.NRGBA) (s Stroke, ok bool) {
+	counts := map[color.NRGBA]int{}
+	where := map[color.NRGBA][2]float64{} // sums of x and y
+	total := 0
+	pixels := func(wantRed bool) {
+		for y := d.Rect.Min.Y; y < d.Rect.Max.Y; y++ {
+			for x := d.Rect.Min.X; x < d.Rect.Max.X; x++ {
+				c := d.NRGBAAt(x, y)
+				if c.A >= 250 && !nearWhite(c.R, c.G, c.B) && IsInstructionRed(c) == wantRed {
+					c.A = 255
+					counts[c]++
+					w := where[c]
+					where[c] = [2]float64{w[0] + float64(x), w[1] + float64(y)}
+					total++
+				}
+			}
+		}
+	}
+	if pixels(false); total == 0 {
+		pixels(true)
+	}
+	// Each colour, the most common first, joins the group of the first
+	// more common colour near it, so groups are named by their modes.
+	cols := slices.Collect(maps.Keys(counts))
+	slices.SortFunc(cols, func(a, b color.NRGBA) int { return cmp.Or(counts[b]-counts[a], compare(a, b)) })
+	type group struct {
+		mode color.NRGBA
+		n    int
+		x, y float64
+	}
+	var groups []*group
+	for _, c := range cols {
+		i := slices.IndexFunc(groups, func(g *group) bool { return near(g.mode, c, 24) })
+		if i < 0 {
+			groups, i = append(groups, &group{mode: c}), len(groups)
+		}
+		g := groups[i]
+		g.n += counts[c]
+		g.x += where[c][0]
+		g.y += where[c][1]
+	}
+	groups = slices.DeleteFunc(groups, func(g *group) bool { return float64(g.n) < swatchShare*float64(total) })
+	if len(groups) == 0 {
+		return Stroke{}, false
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int {
+		return cmp.Or(cmp.Compare(a.x/float64(a.n), b.x/float64(b.n)), cmp.Compare(a.y/float64(a.n), b.y/float64(b.n)))
+	})
+	s = Stroke{Tool: "swatches"}
+	for _, g := range groups {
+		s.Colors = append(s.Colors, fmt.Sprintf("#%02x%02x%02x", g.mode.R, g.mode.G, g.mode.B))
+	}
+	return s, true
+}
+
+// near tells whether two colours are within tol on every channel.
+func near(a, b color.NRGBA, tol int) bool {
+	d := func(x, y uint8) int { return max(int(x)-int(y), int(y)-int(x)) }
+	return d(a.R, b.R) <= tol && d(a.G, b.G) <= tol && d(a.B, b.B) <= tol
+}
+
+// compare orders colours, so equally common ones come in the same order
+// every run.
+func compare(a, b color.NRGBA) int {
+	return cmp.Or(cmp.Compare(a.R, b.R), cmp.Compare(a.G, b.G), cmp.Compare(a.B, b.B))
+}
