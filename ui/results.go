@@ -77,7 +77,8 @@ func summaryText(res *Result) string {
 	pct := func(s Summary) float64 { return 100 * float64(s.Passed) / float64(max(1, s.Of)) }
 	if a := res.After; a != nil {
 		return fmt.Sprintf("Judge passed %d of %d seeds before (%.0f%%), %d after (%.0f%%). Rater probability %.2f before, %.2f after. "+
-			"The images changed by %.3f on average (0..1; above about 0.2 look for a collapsed image).",
+			"The images changed by %.3f on average (0..1): a local edit moves them a few hundredths, "+
+			"a new colour over the whole image (sky, palette) 0.18-0.26, scenes collapsed into smears near 0.4 or more (look at the grid).",
 			b.Passed, b.Of, pct(b), a.Passed, pct(*a), b.RaterProb, a.RaterProb, a.MeanChange)
 	}
 	return fmt.Sprintf("Judge passed %d of %d seeds (%.0f%%); rater probability %.2f. No adapter to compare.",

@@ -28,15 +28,23 @@ func TestBuiltInTasksLoad(t *testing.T) {
 	}
 }
 
-// The untuned tasks the README reports (docs/untuned-tasks) must load too,
-// with names that match their files (teach --all writes DIR/NAME).
+// The untuned tasks and the drawn-elsewhere ones the README reports
+// (docs/untuned-tasks, docs/drawn-elsewhere) must load too, with names that
+// match their files (teach --all writes DIR/NAME).
 func TestUntunedTasksLoad(t *testing.T) {
 	files, _ := filepath.Glob("../../docs/untuned-tasks/*.json")
 	if len(files) < 10 {
 		t.Fatalf("%d untuned tasks, want 10", len(files))
 	}
-	for _, f := range files {
+	elsewhere, _ := filepath.Glob("../../docs/drawn-elsewhere/*.json")
+	if len(elsewhere) < 3 {
+		t.Fatalf("%d drawn-elsewhere tasks, want 3", len(elsewhere))
+	}
+	for _, f := range append(files, elsewhere...) {
 		task, err := LoadTask(f)
+		if err == nil {
+			_, err = task.RaterOverlay()
+		}
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
 			continue
