@@ -74,6 +74,9 @@ func TestTokenizerRefusesUnknownEmptyAndLongQuestions(t *testing.T) {
 	if msg := err.Error(); !strings.Contains(msg, `"wobbly"`) || !strings.Contains(msg, "horizon") || !strings.Contains(msg, "palette") {
 		t.Errorf("message should name the words and list the vocabulary: %s", msg)
 	}
+	if _, err := tok.Encode("Is the horizn at the red lne?"); err == nil || !strings.Contains(err.Error(), `"horizn" (horizon?), "lne" (line?)`) {
+		t.Errorf("slips: %v", err)
+	}
 	for _, q := range []string{"", "  ?! "} {
 		if _, err := tok.Encode(q); err == nil || !strings.Contains(err.Error(), "empty question") {
 			t.Errorf("%q: got %v, want an empty-question error", q, err)

@@ -47,7 +47,7 @@ type UnknownWordsError struct {
 
 func (e *UnknownWordsError) Error() string {
 	return fmt.Sprintf("unknown word(s) %s in the question; the rater understands only these words: %s",
-		quoteWords(e.Words), strings.Join(e.Known, " "))
+		world.QuoteWords(e.Words, e.Known), strings.Join(e.Known, " "))
 }
 
 // Encode returns the question's word ids padded to MaxWords. It refuses an
@@ -83,12 +83,4 @@ func (t *Tokenizer) Encode(question string) ([]int, error) {
 		return nil, fmt.Errorf("question has %d words; the rater reads at most %d", len(words), t.MaxWords)
 	}
 	return ids, nil
-}
-
-func quoteWords(ws []string) string {
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = fmt.Sprintf("%q", w)
-	}
-	return strings.Join(q, ", ")
 }

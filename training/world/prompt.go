@@ -56,7 +56,7 @@ type UnknownWordsError struct{ Words []string }
 
 func (e *UnknownWordsError) Error() string {
 	return fmt.Sprintf("unknown word(s) %s in prompt; %s",
-		quoteAll(e.Words), VocabularyHelp())
+		QuoteWords(e.Words, promptWords()), VocabularyHelp())
 }
 
 // VocabularyHelp lists the words a prompt may use.
@@ -189,17 +189,20 @@ func AllWords() []string {
 	return w
 }
 
+// promptWords is every word a prompt may use, aliases and fillers too,
+// sorted: the words an unknown one may be a slip for.
+func promptWords() []string {
+	w := append(AllWords(), Fillers...)
+	for a := range aliases {
+		w = append(w, a)
+	}
+	slices.Sort(w)
+	return slices.Compact(w)
+}
+
 func appendNew(list []string, w string) []string {
 	if slices.Contains(list, w) {
 		return list
 	}
 	return append(list, w)
-}
-
-func quoteAll(ws []string) string {
-	q := make([]string, len(ws))
-	for i, w := range ws {
-		q[i] = fmt.Sprintf("%q", w)
-	}
-	return strings.Join(q, ", ")
 }

@@ -144,3 +144,19 @@ func TestGroundDepthDecreasesTowardsTheViewer(t *testing.T) {
 		prev = d
 	}
 }
+
+func TestUnknownWordsNameTheWordTheyMayBeASlipFor(t *testing.T) {
+	_, err := ParsePrompt("montains at nigth with a volcano, outlnied")
+	want := `unknown word(s) "montains" (mountains?), "nigth" (night?), "volcano", "outlnied" (outlined?) in prompt`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to contain %s", err, want)
+	}
+	for _, c := range []struct {
+		w, want string
+		ok      bool
+	}{{"sunst", "sunset", true}, {"lak", "lake", true}, {"zebra", "", false}, {"ufo", "", false}, {"housse", "house", true}} {
+		if got, ok := Nearest(c.w, promptWords()); ok != c.ok || ok && got != c.want {
+			t.Errorf("Nearest(%q) = %q, %v; want %q, %v", c.w, got, ok, c.want, c.ok)
+		}
+	}
+}
