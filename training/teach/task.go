@@ -5,12 +5,10 @@
 package teach
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"image/draw"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,17 +161,12 @@ func LoadTask(path string) (*Task, error) {
 	return t, nil
 }
 
-// ParseTask decodes a task (unknown fields are errors, a leading
-// byte-order mark is skipped) and checks it.
+// ParseTask decodes a task (decodeTask: unknown fields are errors, a
+// leading byte-order mark is skipped) and checks it.
 func ParseTask(b []byte) (*Task, error) {
-	d := json.NewDecoder(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF")))
-	d.DisallowUnknownFields()
-	var t Task
-	if err := d.Decode(&t); err != nil {
-		return nil, fmt.Errorf("not a valid task file: %w", err)
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return nil, fmt.Errorf("not a valid task file: text after the task (at byte %d)", d.InputOffset())
+	t, err := decodeTask(b)
+	if err != nil {
+		return nil, err
 	}
 	t.fillDefaults()
 	if err := t.Validate(); err != nil {
@@ -185,6 +178,13 @@ func ParseTask(b []byte) (*Task, error) {
 func (t *Task) fillDefaults() {
 	for i, q := range t.Questions { // "Yes." or " yes " as another tool may write it: yes
 		t.Questions[i].Answer = strings.TrimRight(strings.TrimSpace(q.Answer), ".!")
+	}
+	// Names of kinds in any case, as another tool may write them: "Palette", "HLine".
+	t.Judge.Kind = strings.ToLower(strings.TrimSpace(t.Judge.Kind))
+	t.Visual.Mode = visual.Mode(strings.ToLower(strings.TrimSpace(string(t.Visual.Mode))))
+	for i, s := range t.Visual.Strokes {
+		t.Visual.Strokes[i].Tool = strings.ToLower(strings.TrimSpace(s.Tool))
+		t.Visual.Strokes[i].Label = strings.ToUpper(strings.TrimSpace(s.Label))
 	}
 	d, tr := Defaults, &t.Train
 	orDefault(&tr.Steps, d.Steps)

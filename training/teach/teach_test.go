@@ -206,7 +206,12 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 		{`"train": {"shift": 9}`, "train.shift: 9"},
 		{`"train": {"eval_seeds": [1000001]}`, "train.eval_seeds[0]: seed 1000001 is also a training seed"},
 		{`"visual_prompt": {"mode": "glow"}`, "visual_prompt.mode"},
-		{`"bogus": 1`, `unknown field "bogus"`},
+		{`"bogus": 1`, `unknown field "bogus" in the task (known: description, judge, name`},
+		{`"train": {"learning_rat": 0.01}`, `unknown field "learning_rat" in train: did you mean "learning_rate"?`},
+		{`"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.5, "with": 2}]}`, `unknown field "with" in visual_prompt.strokes[0]: did you mean "width"?`},
+		{`"train": {"steps": "200"}`, "train.steps: a string where a whole number is wanted (at line "},
+		{`"prompts": "lake at noon"`, "prompts: a string where a list [...] is wanted"},
+		{`"prompts": ["lake at noon" "hills at noon"]`, "line 3, column "},
 	} {
 		key := c.edit[1 : strings.Index(c.edit[1:], `"`)+1]
 		src := replaceField(toyTask, key, c.edit)
@@ -267,6 +272,13 @@ func TestTaskFilesFromOtherToolsLoad(t *testing.T) {
 	}
 	if c := d.NRGBAAt(30, 20); c.A != 0 {
 		t.Errorf("row 20 is %v, want clear", c)
+	}
+	shouted := strings.NewReplacer(`"kind": "horizon"`, `"kind": "Horizon"`, `"tool": "hline"`, `"tool": "HLine"`,
+		`"strokes"`, `"mode": "Transparent", "strokes"`).Replace(toyTask)
+	if task, err := ParseTask([]byte(shouted)); err != nil {
+		t.Errorf("kinds in capitals: %v", err)
+	} else if _, err := task.Overlay(); err != nil || task.Judge.Kind != "horizon" || task.Visual.Mode != visual.Transparent {
+		t.Errorf("kinds in capitals: %v, judge %q, mode %q", err, task.Judge.Kind, task.Visual.Mode)
 	}
 	polite, err := ParseTask([]byte(strings.Replace(toyTask, `"answer": "Yes"`, `"answer": " Yes. "`, 1)))
 	if err != nil || polite.Questions[0].Answer != "Yes" {

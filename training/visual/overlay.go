@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"strings"
 )
 
 // Mode is how a drawing is laid over an image.
@@ -23,11 +24,11 @@ const (
 	Transparent Mode = "transparent"
 )
 
-// ParseMode reads "solid" or "transparent".
+// ParseMode reads "solid" or "transparent", in any case.
 func ParseMode(s string) (Mode, error) {
-	switch Mode(s) {
+	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
 	case Solid, Transparent:
-		return Mode(s), nil
+		return m, nil
 	}
 	return "", fmt.Errorf("overlay mode %q: want solid or transparent", s)
 }
@@ -45,7 +46,8 @@ type Overlay struct {
 // transparency (an opaque PNG from another tool) treats white as
 // transparent, as the paper does.
 func NewOverlay(drawing image.Image, mode Mode) (*Overlay, error) {
-	if _, err := ParseMode(string(mode)); err != nil {
+	mode, err := ParseMode(string(mode))
+	if err != nil {
 		return nil, err
 	}
 	d := ToNRGBA(drawing)
