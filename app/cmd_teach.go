@@ -319,7 +319,8 @@ func printSummary(w io.Writer, rep *teach.Report, dir string) {
 	b := rep.Before
 	fmt.Fprintf(w, "before: judge %d/%d passed (%.0f%%), rater probability %.2f\n", b.JudgePassed, b.Of, 100*b.JudgeSuccess, b.RaterProb)
 	if a := rep.After; a != nil {
-		fmt.Fprintf(w, "after:  judge %d/%d passed (%.0f%%), rater probability %.2f\n", a.JudgePassed, a.Of, 100*a.JudgeSuccess, a.RaterProb)
+		fmt.Fprintf(w, "after:  judge %d/%d passed (%.0f%%), rater probability %.2f; the rater passes %d, of which the judge fails %d\n",
+			a.JudgePassed, a.Of, 100*a.JudgeSuccess, a.RaterProb, a.RaterPassed, a.RaterFooled)
 	}
 	fmt.Fprintf(w, "outputs in %s\n", filepath.Clean(dir))
 }
@@ -394,12 +395,12 @@ func teachAll(e env, m *models, dir string, tasks []*teach.Task, oracle bool) er
 			return fmt.Errorf("task %s: %w", name, err)
 		}
 		b, a := rep.Before, rep.After
-		rows = append(rows, fmt.Sprintf("| %s | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.3g -> %.3g (%.3g %s) | %.2f | %.2f | %.3f | %.0f s |", name, task.Judge.Kind,
+		rows = append(rows, fmt.Sprintf("| %s | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.3g -> %.3g (%.3g %s) | %.2f | %.2f | %d of %d | %.3f | %.0f s |", name, task.Judge.Kind,
 			b.JudgePassed, b.Of, 100*b.JudgeSuccess, a.JudgePassed, a.Of, 100*a.JudgeSuccess, b.MedianError, a.MedianError, a.Tolerance, a.Units,
-			b.RaterProb, a.RaterProb, a.MeanChange, rep.TrainSeconds+rep.EvalSeconds))
+			b.RaterProb, a.RaterProb, a.RaterFooled, a.RaterPassed, a.MeanChange, rep.TrainSeconds+rep.EvalSeconds))
 	}
-	fmt.Fprintln(e.stdout, "| task | judge | judge success before | judge success after | median judge error before -> after (tolerance) | rater p before | rater p after | image change | time |")
-	fmt.Fprintln(e.stdout, "|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(e.stdout, "| task | judge | judge success before | judge success after | median judge error before -> after (tolerance) | rater p before | rater p after | rater fooled after | image change | time |")
+	fmt.Fprintln(e.stdout, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		fmt.Fprintln(e.stdout, r)
 	}

@@ -322,7 +322,8 @@ func result(m *models, t *teach.Task, rep *teach.Report, dir string) (*ui.Result
 }
 
 func summary(s teach.Summary) ui.Summary {
-	return ui.Summary{Passed: s.JudgePassed, Of: s.Of, RaterProb: s.RaterProb, MeanChange: s.MeanChange}
+	return ui.Summary{Passed: s.JudgePassed, Of: s.Of, RaterProb: s.RaterProb, MeanChange: s.MeanChange,
+		RaterPassed: s.RaterPassed, RaterFooled: s.RaterFooled}
 }
 
 // drawOne is one image of a batch-1 sampler.

@@ -131,6 +131,9 @@ type Summary struct {
 	// After teaching: the mean absolute RGB difference (0..1) between the
 	// adapted and the base images; a large one warns of a collapsed image.
 	MeanChange float64
+	// The seeds the rater passes (probability at least 0.5) and, of them,
+	// those the judge fails: how often the rater was fooled.
+	RaterPassed, RaterFooled int
 }
 
 // SeedResult is one evaluation seed before and after teaching.

@@ -190,7 +190,7 @@ func (f *fakeBackend) Teach(ctx context.Context, task TaskSpec, dir string, prog
 			After:  Rated{Image: flat(color.Black), RaterProb: 0.9, Judge: pass}})
 	}
 	res.Before = Summary{Passed: 0, Of: len(res.Seeds), RaterProb: 0.2}
-	res.After = &Summary{Passed: len(res.Seeds), Of: len(res.Seeds), RaterProb: 0.9, MeanChange: 0.05}
+	res.After = &Summary{Passed: len(res.Seeds), Of: len(res.Seeds), RaterProb: 0.9, MeanChange: 0.05, RaterPassed: len(res.Seeds)}
 	return res, nil
 }
 

@@ -76,10 +76,11 @@ func summaryText(res *Result) string {
 	b := res.Before
 	pct := func(s Summary) float64 { return 100 * float64(s.Passed) / float64(max(1, s.Of)) }
 	if a := res.After; a != nil {
-		return fmt.Sprintf("Judge passed %d of %d seeds before (%.0f%%), %d after (%.0f%%). Rater probability %.2f before, %.2f after. "+
+		return fmt.Sprintf("Judge passed %d of %d seeds before (%.0f%%), %d after (%.0f%%). Rater probability %.2f before, %.2f after; "+
+			"after, the rater passes %d seeds, of which the judge fails %d. "+
 			"The images changed by %.3f on average (0..1): a local edit moves them a few hundredths, "+
 			"a new colour over the whole image (sky, palette) 0.18-0.26, scenes collapsed into smears near 0.4 or more (look at the grid).",
-			b.Passed, b.Of, pct(b), a.Passed, pct(*a), b.RaterProb, a.RaterProb, a.MeanChange)
+			b.Passed, b.Of, pct(b), a.Passed, pct(*a), b.RaterProb, a.RaterProb, a.RaterPassed, a.RaterFooled, a.MeanChange)
 	}
 	return fmt.Sprintf("Judge passed %d of %d seeds (%.0f%%); rater probability %.2f. No adapter to compare.",
 		b.Passed, b.Of, pct(b), b.RaterProb)

@@ -72,7 +72,8 @@ func TestTeachShowsProgressAndTheResult(t *testing.T) {
 	}
 	if !run.results.object.Visible() || len(run.results.grid.Objects) != 2 ||
 		!strings.Contains(run.results.summary.Text, "0 of 2 seeds before (0%), 2 after (100%)") ||
-		!strings.Contains(run.results.summary.Text, "changed by 0.050") {
+		!strings.Contains(run.results.summary.Text, "changed by 0.050") ||
+		!strings.Contains(run.results.summary.Text, "the rater passes 2 seeds, of which the judge fails 0") {
 		t.Errorf("results %q with %d cells; want both seeds and the success rates", run.results.summary.Text, len(run.results.grid.Objects))
 	}
 	if !strings.Contains(s.status.Text, "Taught horizon-low") || s.status.Importance == widget.DangerImportance {

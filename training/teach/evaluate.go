@@ -48,6 +48,11 @@ type Summary struct {
 	MedianError float64 `json:"median_judge_error"`
 	Tolerance   float64 `json:"judge_tolerance"`
 	Units       string  `json:"judge_units"`
+	// RaterPassed counts the seeds the rater passes (a probability of the
+	// desired answers of at least 0.5), and RaterFooled those of them the
+	// judge fails: after teaching, how often the pupil fooled its teacher.
+	RaterPassed int `json:"rater_passed"`
+	RaterFooled int `json:"rater_fooled"`
 }
 
 // Images holds the evaluation images, one per seed, for the grid.
@@ -141,9 +146,14 @@ func summarize(seeds []SeedResult, after bool) Summary {
 			rt = *r.After
 		}
 		s.Of++
+		if rt.RaterProb >= 0.5 {
+			s.RaterPassed++
+		}
 		if v := rt.Judge.Verdict; v != nil {
 			if v.Pass {
 				s.JudgePassed++
+			} else if rt.RaterProb >= 0.5 {
+				s.RaterFooled++
 			}
 			if rt.Judge.Found { // a judge that found nothing to measure has no distance
 				errs = append(errs, v.Error)

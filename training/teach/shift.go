@@ -27,7 +27,7 @@ func (s *session) drawShift() error {
 	if s.shift == nil {
 		return nil
 	}
-	k := s.task.Train.Shift
+	k := max(s.task.Train.Shift, 0)
 	off := make([]float64, s.shift.Shape().TotalSize())
 	for i := range off {
 		off[i] = float64(s.shiftRng.IntN(2*k+1) - k)

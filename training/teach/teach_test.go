@@ -481,3 +481,18 @@ func TestRaterSeesReferencesWhereItLearnedThem(t *testing.T) {
 		t.Error("a horizon task's rater does not see its drawing as drawn")
 	}
 }
+
+// The rater is fooled on a seed it passes (p >= 0.5) and the judge fails.
+func TestSummaryCountsTheSeedsThatFoolTheRater(t *testing.T) {
+	rating := func(p float64, pass bool) *Rating {
+		return &Rating{RaterProb: p, Judge: judge.Result{Found: true, Verdict: &judge.Verdict{Pass: pass}}}
+	}
+	seeds := []SeedResult{
+		{After: rating(0.9, false)}, {After: rating(0.5, false)}, // fooled
+		{After: rating(0.95, true)},                             // agreed
+		{After: rating(0.2, false)}, {After: rating(0.3, true)}, // not passed by the rater
+	}
+	if s := summarize(seeds, true); s.RaterPassed != 3 || s.RaterFooled != 2 || s.JudgePassed != 2 {
+		t.Errorf("summary %+v: want the rater passing 3, fooled on 2, the judge passing 2", s)
+	}
+}
