@@ -46,7 +46,8 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 	answer := fs.String("answer", "", "also print this answer's probability")
 	overlay := fs.String("overlay", "", "visual prompt PNG drawn over the image: 64x64 or the image's size (then resized with it); "+
 		"transparent or white pixels leave the image visible; without it, instruction-red pixels already in the image "+
-		"are taken as the drawing (none: not even those)")
+		"are taken as the drawing (none: not even those); for a line-weight or palette question, its red line or swatches are "+
+		"shown where the rater learned to read them")
 	mode := fs.String("mode", "solid", "overlay mode: solid (the drawing replaces the image) or transparent (50% blend)")
 	top := fs.Int("top", 3, "number of most probable answers to print")
 	weights := fs.String("weights", "", "rater weights .safetensors (default: the built-in ones)")
