@@ -67,33 +67,38 @@ func FindSegment(d *image.NRGBA) (s Stroke, ok bool) {
 	return s, true
 }
 
-// largestRedPart is the largest 8-connected set of pixels with some red.
+// largestRedPart is the largest 8-connected set of pixels with some red,
+// by their red.
 func largestRedPart(d *image.NRGBA) []image.Point {
-	seen := map[image.Point]bool{}
+	b := d.Rect
+	seen := make([]bool, b.Dx()*b.Dy())
+	visit := func(p image.Point) bool { // marks p, and says whether it is red and new
+		if !p.In(b) {
+			return false
+		}
+		i := (p.Y-b.Min.Y)*b.Dx() + p.X - b.Min.X
+		if seen[i] {
+			return false
+		}
+		seen[i] = true
+		return redness(d.NRGBAAt(p.X, p.Y)) > 0
+	}
 	var best []image.Point
 	var bestMass float64
-	b := d.Rect
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			p := image.Pt(x, y)
-			if seen[p] || redness(d.NRGBAAt(x, y)) == 0 {
+			if !visit(image.Pt(x, y)) {
 				continue
 			}
-			var part []image.Point
+			part := []image.Point{image.Pt(x, y)}
 			var mass float64
-			stack := []image.Point{p}
-			seen[p] = true
-			for len(stack) > 0 {
-				q := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				part = append(part, q)
+			for k := 0; k < len(part); k++ { // breadth first: part is also the queue
+				q := part[k]
 				mass += redness(d.NRGBAAt(q.X, q.Y))
 				for dy := -1; dy <= 1; dy++ {
 					for dx := -1; dx <= 1; dx++ {
-						r := q.Add(image.Pt(dx, dy))
-						if r.In(b) && !seen[r] && redness(d.NRGBAAt(r.X, r.Y)) > 0 {
-							seen[r] = true
-							stack = append(stack, r)
+						if r := q.Add(image.Pt(dx, dy)); visit(r) {
+							part = append(part, r)
 						}
 					}
 				}
