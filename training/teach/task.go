@@ -90,7 +90,7 @@ var Defaults = Train{Steps: 200, LearningRate: 1e-3, Rank: 8, TrainWeight: 1, Ba
 // HorizonShift is the default shift of a task whose judge measures the
 // horizon: on the built-in horizon tasks and on four more lines (rows 0.4 to
 // 0.65, solid and transparent), 3 px taught the horizon to the line on more
-// seeds than none (README, Task settings); the other tasks gain nothing.
+// seeds than none (docs/teaching.md, Task settings); the other tasks gain nothing.
 const HorizonShift = 3
 
 // The adapter of a task whose judge measures line weight sits on the prompt
@@ -99,7 +99,7 @@ const HorizonShift = 3
 // with the scene-layout layers the adapters drew a thick dark halo round the
 // sun near the red line and left the other outlines thin, which fooled the
 // rater. On the built-in line tasks (seeds 100-115, four training seeds)
-// and on five line tasks never tuned (README, The adapted layers) more seeds
+// and on five line tasks never tuned (docs/teaching.md, The adapted layers) more seeds
 // passed this way.
 const (
 	LineWeightTargets = "prompt"

@@ -19,7 +19,7 @@ import (
 // The rater has seen these references at that place only: drawn
 // elsewhere, a line task passed 0 to 9 seeds of 16 where it passed 13
 // there, and a palette task with its strip over the bottom quarter 0 where
-// it passed 14 (README, Where a reference line or a palette strip is
+// it passed 14 (docs/teaching.md, Where a reference line or a palette strip is
 // drawn). The result holds the reference alone, as every drawing of those
 // families did in training. Other families' drawings, a d at another size
 // than the world's, and drawings without a reference are returned as they
