@@ -2,10 +2,8 @@ package visual
 
 import (
 	"cmp"
-	"fmt"
 	"image"
 	"image/color"
-	"maps"
 	"slices"
 )
 
@@ -122,73 +120,6 @@ func median(m map[int]float64) float64 {
 		return v[len(v)/2]
 	}
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2
-}
-
-// swatchShare is the least share of a drawing's coloured pixels a colour
-// needs to count as a swatch: the blends at the edges between swatches, a
-// column or two each, stay below it; a swatch of a strip of 20 is above.
-const swatchShare = 0.04
-
-// FindSwatches recovers a palette strip from a drawing made elsewhere:
-// the colours of its opaque pixels that are neither white nor instruction
-// red (red is a drawn instruction, unless the drawing has no other colour),
-// grouped within a distance of 24 per channel (JPEG noise, resizing), each
-// group's most common colour, in order of their mean column (then row).
-// Groups of fewer than swatchShare of the pixels are edges, not swatches.
-// ok is false for a drawing without colours.
-func FindSwatches(d *image.NRGBA) (s Stroke, ok bool) {
-	counts := map[color.NRGBA]int{}
-	where := map[color.NRGBA][2]float64{} // sums of x and y
-	total := 0
-	pixels := func(wantRed bool) {
-		for y := d.Rect.Min.Y; y < d.Rect.Max.Y; y++ {
-			for x := d.Rect.Min.X; x < d.Rect.Max.X; x++ {
-				c := d.NRGBAAt(x, y)
-				if c.A >= 250 && !nearWhite(c.R, c.G, c.B) && IsInstructionRed(c) == wantRed {
-					c.A = 255
-					counts[c]++
-					w := where[c]
-					where[c] = [2]float64{w[0] + float64(x), w[1] + float64(y)}
-					total++
-				}
-			}
-		}
-	}
-	if pixels(false); total == 0 {
-		pixels(true)
-	}
-	// Each colour, the most common first, joins the group of the first
-	// more common colour near it, so groups are named by their modes.
-	cols := slices.Collect(maps.Keys(counts))
-	slices.SortFunc(cols, func(a, b color.NRGBA) int { return cmp.Or(counts[b]-counts[a], compare(a, b)) })
-	type group struct {
-		mode color.NRGBA
-		n    int
-		x, y float64
-	}
-	var groups []*group
-	for _, c := range cols {
-		i := slices.IndexFunc(groups, func(g *group) bool { return near(g.mode, c, 24) })
-		if i < 0 {
-			groups, i = append(groups, &group{mode: c}), len(groups)
-		}
-		g := groups[i]
-		g.n += counts[c]
-		g.x += where[c][0]
-		g.y += where[c][1]
-	}
-	groups = slices.DeleteFunc(groups, func(g *group) bool { return float64(g.n) < swatchShare*float64(total) })
-	if len(groups) == 0 {
-		return Stroke{}, false
-	}
-	slices.SortStableFunc(groups, func(a, b *group) int {
-		return cmp.Or(cmp.Compare(a.x/float64(a.n), b.x/float64(b.n)), cmp.Compare(a.y/float64(a.n), b.y/float64(b.n)))
-	})
-	s = Stroke{Tool: "swatches"}
-	for _, g := range groups {
-		s.Colors = append(s.Colors, fmt.Sprintf("#%02x%02x%02x", g.mode.R, g.mode.G, g.mode.B))
-	}
-	return s, true
 }
 
 // near tells whether two colours are within tol on every channel.

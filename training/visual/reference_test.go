@@ -125,6 +125,14 @@ func TestFindSwatchesReadsAStripsColoursInOrder(t *testing.T) {
 			}
 		}
 	}
+	sea := []string{"#1b3b6f", "#21295c", "#065a82", "#1c7293"} // near blues: 6-19 apart per channel
+	d, _ := DrawStrokes([]Stroke{{Tool: "swatches", Colors: sea}}, 64)
+	if got, _ := FindSwatches(d); !slices.Equal(got.Colors, sea) {
+		t.Errorf("near blues: found %v, drew %v", got.Colors, sea)
+	}
+	if got, _ := FindSwatches(jpegRoundTrip(t, d)); len(got.Colors) != len(sea) {
+		t.Errorf("near blues, JPEG: found %v, drew %v", got.Colors, sea)
+	}
 	red, _ := DrawStrokes([]Stroke{{Tool: "swatches", Colors: []string{"#ff0000"}}}, 64)
 	if got, ok := FindSwatches(red); !ok || !slices.Equal(got.Colors, []string{"#ff0000"}) {
 		t.Errorf("a red swatch alone: found %v, %v", got.Colors, ok)
