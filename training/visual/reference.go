@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"image"
 	"image/color"
+	"math"
 	"slices"
 )
 
@@ -52,7 +53,7 @@ func FindSegment(d *image.NRGBA) (s Stroke, ok bool) {
 	}
 	width := median(sums)
 	n := float64(d.Rect.Dx())
-	s = Stroke{Tool: "segment", Width: width * 64 / n}
+	s = Stroke{Tool: "segment", Width: math.Round(width*64/n*100) / 100} // to 0.01 px: the opacities' rounding stays below it
 	lo, hi := box.Min.X, box.Max.X
 	if vertical {
 		lo, hi = box.Min.Y, box.Max.Y
