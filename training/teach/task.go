@@ -152,13 +152,31 @@ func LoadTask(path string) (*Task, error) {
 	if err != nil {
 		return nil, fmt.Errorf("task %s: %w", path, err)
 	}
-	if t.Visual.Image != "" && !filepath.IsAbs(t.Visual.Image) {
-		t.Visual.Image = filepath.Join(filepath.Dir(path), t.Visual.Image)
+	if img := t.Visual.Image; img != "" {
+		// A task file written on Windows may name its drawing drawings\line.png.
+		if !fileExists(besideTask(path, img)) && strings.Contains(img, `\`) {
+			img = filepath.FromSlash(strings.ReplaceAll(img, `\`, "/"))
+		}
+		t.Visual.Image = besideTask(path, img)
 	}
 	if _, err := t.Drawing(); err != nil {
 		return nil, fmt.Errorf("task %s: %w", path, err)
 	}
 	return t, nil
+}
+
+// besideTask is a path named in the task file at taskPath: relative to the
+// file's folder unless absolute.
+func besideTask(taskPath, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(taskPath), p)
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // ParseTask decodes a task (decodeTask: unknown fields are errors, a

@@ -273,6 +273,13 @@ func TestTaskFilesFromOtherToolsLoad(t *testing.T) {
 	if c := d.NRGBAAt(30, 20); c.A != 0 {
 		t.Errorf("row 20 is %v, want clear", c)
 	}
+	// A drawing named the Windows way, in a folder beside the task.
+	os.Mkdir(filepath.Join(dir, "drawings"), 0o755)
+	os.Rename(filepath.Join(dir, "band.png"), filepath.Join(dir, "drawings", "band.png"))
+	os.WriteFile(path, []byte(strings.Replace(src, `"band.png"`, `"drawings\\band.png"`, 1)), 0o644)
+	if _, err := LoadTask(path); err != nil {
+		t.Errorf("drawings\\band.png: %v", err)
+	}
 	shouted := strings.NewReplacer(`"kind": "horizon"`, `"kind": "Horizon"`, `"tool": "hline"`, `"tool": "HLine"`,
 		`"strokes"`, `"mode": "Transparent", "strokes"`).Replace(toyTask)
 	if task, err := ParseTask([]byte(shouted)); err != nil {
