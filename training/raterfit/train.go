@@ -37,7 +37,11 @@ type Config struct {
 	// Families, when set, are the only families drawn for an image's own
 	// question (a stage that works on what lags); the text-only questions
 	// added to each image keep the others in training.
-	Families  []string `json:"families,omitempty"`
+	Families []string `json:"families,omitempty"`
+	// Trainable, when not empty, names the layers a stage trains (by the
+	// start of their weights' names: "match" is every match.* tensor); the
+	// others stay as they are. Stage 3l-a trains only the Match path.
+	Trainable []string `json:"trainable,omitempty"`
 	MaxEps    float64  `json:"max_eps"`         // largest L-inf radius of an adversarial perturbation (0..1 units)
 	GenShare  float64  `json:"gen_share"`       // share of scenes painted by the generator, when one is given
 	Mined     float64  `json:"mined,omitempty"` // share of a batch drawn from the mined images (Options.Mined)
@@ -68,6 +72,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("training config: lr %v, weight decay %v, clip %v", c.LR, c.WeightDecay, c.ClipNorm)
 	case c.Anchor < 0 || c.LR*c.Anchor >= 1:
 		return fmt.Errorf("training config: anchor %v must be at least 0 and below 1/lr (%v)", c.Anchor, 1/c.LR)
+	case slices.Contains(c.Trainable, ""):
+		return fmt.Errorf("training config: trainable %q names an empty layer", c.Trainable)
 	case slices.ContainsFunc(c.Families, func(f string) bool { return !slices.Contains(vqa.Families(), f) }):
 		return fmt.Errorf("training config: families %v: known ones are %v", c.Families, vqa.Families())
 	case c.AdvFrom < 0 || c.AdvFrom > 1 || c.Focus < 0 || c.Focus > 1:
@@ -124,6 +130,13 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 		}
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(opt.Log, format+"\n", a...) }
+	trained := trainable(net.Params, cfg.Trainable)
+	if len(trained) == 0 {
+		return fmt.Errorf("training config: trainable %q matches no layer", cfg.Trainable)
+	}
+	if len(trained) < len(net.Params) {
+		logf("training %d of the %d weight tensors: %s", len(trained), len(net.Params), strings.Join(cfg.Trainable, ", "))
+	}
 	nMined := int(cfg.Mined*float64(cfg.Batch) + 0.5)
 	if nMined > 0 && len(opt.Mined) == 0 {
 		return fmt.Errorf("the settings ask for mined images (%v of each batch) and none are given", cfg.Mined)
@@ -190,7 +203,7 @@ func (run *Run) Train(ctx context.Context, opt Options) error {
 			return err
 		}
 		adam.LR = cfg.lr(t)
-		if _, err := adam.Step(net.Params); err != nil {
+		if _, err := adam.Step(trained); err != nil {
 			return err
 		}
 		stepsTimed++
@@ -450,4 +463,21 @@ func feedAux(net *model.RaterNet, batch []Example) error {
 // questions lists the example's questions, its own first.
 func (ex Example) questions() []QA {
 	return append([]QA{{ex.Family, ex.Question, ex.Answer}}, ex.More...)
+}
+
+// trainable is the parameters a stage trains: all of them without names,
+// else those whose layer name (after the graph's prefix, "rater.") starts
+// with one of names.
+func trainable(params G.Nodes, names []string) G.Nodes {
+	if len(names) == 0 {
+		return params
+	}
+	var out G.Nodes
+	for _, n := range params {
+		_, layer, _ := strings.Cut(n.Name(), ".")
+		if slices.ContainsFunc(names, func(p string) bool { return strings.HasPrefix(layer, p) }) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
