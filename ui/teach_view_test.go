@@ -229,58 +229,42 @@ func TestSavedTaskOpensAsItWasDrawn(t *testing.T) {
 
 func TestKeepTheImageFieldEditsThePreservationWeight(t *testing.T) {
 	s, _, _ := builtinTeach(t)
-	form := s.teach.form
-	for _, c := range []struct {
-		text string
-		want float64
-	}{{"", 0}, {"0", -1}, {"5", 5}, {" 0.5 ", 0.5}} {
-		form.preserve.SetText(c.text)
-		spec, err := s.teach.Spec()
-		if err != nil {
-			t.Fatalf("%q: %v", c.text, err)
-		}
-		if spec.Train.Preserve != c.want {
-			t.Errorf("%q: preserve %v, want %v", c.text, spec.Train.Preserve, c.want)
-		}
-		form.Load(spec) // and back: the field shows what it wrote
-		if got := strings.TrimSpace(form.preserve.Text); got != strings.TrimSpace(c.text) {
-			t.Errorf("%q: reloaded as %q", c.text, got)
-		}
-	}
-	for _, bad := range []string{"-1", "101", "lots"} {
-		form.preserve.SetText(bad)
-		if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), "keep the image") {
-			t.Errorf("%q: error %v, want one naming the field", bad, err)
-		}
-	}
+	checkNumberField(t, s, s.teach.form.preserve, "keep the image", func(spec TaskSpec) float64 { return spec.Train.Preserve },
+		map[string]float64{"": 0, "0": -1, "5": 5, " 0.5 ": 0.5}, "-1", "101", "lots")
 }
 
 // An empty learning rate is the judge's default (0 in the task); the field
 // shows it empty again, and a rate outside (0, 1] is refused by name.
 func TestEmptyLearningRateIsTheDefault(t *testing.T) {
 	s, _, _ := builtinTeach(t)
-	form := s.teach.form
-	for _, c := range []struct {
-		text string
-		want float64
-	}{{"", 0}, {" ", 0}, {"0.005", 0.005}} {
-		form.rate.SetText(c.text)
+	checkNumberField(t, s, s.teach.form.rate, "learning rate", func(spec TaskSpec) float64 { return spec.Train.LearningRate },
+		map[string]float64{"": 0, " ": 0, "0.005": 0.005}, "0", "-0.001", "2", "fast")
+}
+
+// checkNumberField types each text of want into a task-form field and
+// checks the value the task gets (read by got) and that the field, loaded
+// back from the task, shows the text trimmed; each bad text is refused
+// with an error naming the field.
+func checkNumberField(t *testing.T, s *Studio, field *widget.Entry, name string, got func(TaskSpec) float64, want map[string]float64, bad ...string) {
+	t.Helper()
+	for text, w := range want {
+		field.SetText(text)
 		spec, err := s.teach.Spec()
 		if err != nil {
-			t.Fatalf("%q: %v", c.text, err)
+			t.Fatalf("%q: %v", text, err)
 		}
-		if spec.Train.LearningRate != c.want {
-			t.Errorf("%q: learning rate %v, want %v", c.text, spec.Train.LearningRate, c.want)
+		if v := got(spec); v != w {
+			t.Errorf("%q: %s %v, want %v", text, name, v, w)
 		}
-		form.Load(spec)
-		if got := form.rate.Text; got != strings.TrimSpace(c.text) {
-			t.Errorf("%q: reloaded as %q", c.text, got)
+		s.teach.form.Load(spec) // and back: the field shows what it wrote
+		if shown := field.Text; shown != strings.TrimSpace(text) {
+			t.Errorf("%q: reloaded as %q", text, shown)
 		}
 	}
-	for _, bad := range []string{"0", "-0.001", "2", "fast"} {
-		form.rate.SetText(bad)
-		if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), "learning rate") {
-			t.Errorf("%q: error %v, want one naming the field", bad, err)
+	for _, b := range bad {
+		field.SetText(b)
+		if _, err := s.teach.Spec(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%q: error %v, want one naming the field", b, err)
 		}
 	}
 }
