@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -110,6 +111,15 @@ func loadJudgeNets() error {
 		judge.Trees = t
 	}
 	return nil
+}
+
+// noteJudge says which judge a task file that left it out is graded by,
+// and where it was read from.
+func noteJudge(w io.Writer, task *teach.Task) {
+	if task.JudgeFrom != "" {
+		b, _ := json.Marshal(task.Judge)
+		fmt.Fprintf(w, "judge: %s, %s\n", b, task.JudgeFrom)
+	}
 }
 
 // loadTask reads a task file, or a built-in task by name.
@@ -223,6 +233,7 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if err != nil {
 			return usagef("%w", err)
 		}
+		noteJudge(e.stderr, task)
 		var rep *teach.Report
 		if *vanilla {
 			rep, err = teach.RateBase(e.ctx, task, m.gen, rater, *out)
@@ -390,6 +401,7 @@ func teachAll(e env, m *models, dir string, tasks []*teach.Task, oracle bool) er
 			continue
 		}
 		fmt.Fprintf(e.stderr, "== %s\n", name)
+		noteJudge(e.stderr, task)
 		rep, err := runWithProgress(e.ctx, task, m.gen, rater, filepath.Join(dir, name), e.stderr, true)
 		if err != nil {
 			return fmt.Errorf("task %s: %w", name, err)

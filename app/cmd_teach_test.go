@@ -53,6 +53,30 @@ func TestTeachVanillaRatesWithoutTraining(t *testing.T) {
 	}
 }
 
+// A task file that leaves the judge out is graded by the one its question
+// and drawing name; teach says which, and report.json records it.
+func TestTeachSaysWhichJudgeItReadFromTheTask(t *testing.T) {
+	dir := t.TempDir()
+	task := filepath.Join(dir, "t.json")
+	os.WriteFile(task, []byte(`{"name": "t", "prompts": ["hills at noon"],
+		"questions": [{"question": "Is the sun in the red box?", "answer": "yes"}],
+		"visual_prompt": {"strokes": [{"tool": "box", "x": 0.1, "y": 0.1, "x1": 0.4, "y1": 0.3}]}}`), 0o644)
+	code, out, stderr := run(t, "teach", "--task", task, "--vanilla", "--eval-seeds", "0-1", "--json", "--out", filepath.Join(dir, "run"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := `judge: {"kind":"sun","box":[0.1,0.1,0.4,0.3]}, from the question "Is the sun in the red box?" and the drawing`; !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+	var rep teach.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Judge.Kind != "sun" || rep.Judge.Box == nil || !strings.Contains(rep.JudgeFrom, "the drawing") {
+		t.Errorf("report judge %+v from %q", rep.Judge, rep.JudgeFrom)
+	}
+}
+
 // The oracle pulls the sky towards the judge's colour: a short run
 // lowers its objective (the report's "rater" probability is the oracle's).
 func TestTeachOracleRunsOnASkyTask(t *testing.T) {

@@ -23,7 +23,7 @@ func (b *guiBackend) RateBase(ctx context.Context, spec ui.TaskSpec) (*ui.BaseRa
 		return nil, err
 	}
 	rater := &recordingRater{FrozenRater: teach.NewFrozenRater(m.rater)}
-	rep := &teach.Report{Task: t.Name}
+	rep := &teach.Report{Task: t.Name, Judge: t.Judge, JudgeFrom: t.JudgeFrom}
 	imgs, err := teach.Evaluate(ctx, t, m.gen, rater, nil, rep)
 	if err != nil {
 		return nil, fmt.Errorf("rate %s: %w", t.Name, err)

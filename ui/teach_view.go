@@ -15,7 +15,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"dualprocess/picture"
+	"dualprocess/training/judge"
 	"dualprocess/training/visual"
+	"dualprocess/training/vqa"
 	"dualprocess/training/world"
 )
 
@@ -146,13 +148,28 @@ func (v *teachView) Spec() (TaskSpec, error) {
 	t.Visual.Mode = v.visual.pad.Mode()
 	t.Judge = v.visual.judge
 	if t.Judge.Kind == "" {
-		msg := "judge: none yet; draw a horizon, vertical line, line weight, points A/B, box or palette so the judge knows what to check"
+		t.Judge = skyAsked(t.Questions)
+	}
+	if t.Judge.Kind == "" {
+		msg := "judge: none yet; draw a horizon, vertical line, line weight, points A/B, box or palette so the judge knows what to check, " +
+			"or for a text-only task ask for a sky colour (Is the sky orange? -> yes)"
 		if note := v.visual.unjudged(); note != "" {
 			msg += " (" + strings.ReplaceAll(note, "\n", " ") + ")"
 		}
 		return t, errors.New(msg)
 	}
 	return t, nil
+}
+
+// skyAsked is the sky judge a text-only task's questions ask for ("Is the
+// sky orange?" -> yes), or none.
+func skyAsked(qas []QA) judge.Target {
+	for _, qa := range qas {
+		if hex, ok := vqa.SkyTarget(qa.Question, qa.Answer); ok {
+			return judge.Target{Kind: "sky", Colors: []string{hex}}
+		}
+	}
+	return judge.Target{}
 }
 
 // refreshBackdrop draws the first prompt's first evaluation seed with the

@@ -20,6 +20,7 @@ import (
 	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
+	"dualprocess/training/vqa"
 )
 
 // builtinTeach is the Teach tab on the fake's horizon-low task, with a
@@ -392,5 +393,29 @@ func TestThePaletteNoteSaysWhetherTheRaterKnowsThePalette(t *testing.T) {
 		if !strings.Contains(l.Text, c.want) || (l.Importance == widget.WarningImportance) != c.warn {
 			t.Errorf("%v: judge line %q (warning %v), want %q (warning %v)", c.colors, l.Text, l.Importance == widget.WarningImportance, c.want, c.warn)
 		}
+	}
+}
+
+// A new task without a drawing is judged by the sky colour its questions
+// ask for, as a task file without a judge is.
+func TestNewTextOnlyTaskIsJudgedByTheSkyItAsksFor(t *testing.T) {
+	s, b, done := builtinTeach(t)
+	s.teach.choose.SetSelected(newTaskOption)
+	s.settle()
+	s.teach.form.name.SetText("pink-sky")
+	s.teach.form.prompts.SetText("hills at noon")
+	s.teach.form.questions.Set([]QA{{Question: "Is it night?", Answer: "no"}, {Question: "What colour is the sky?", Answer: "pink"}})
+	test.Tap(s.teach.run.teach)
+	if s.teach.cancel == nil {
+		t.Fatalf("no run started: %q", s.status.Text)
+	}
+	wait(t, done)
+	taught := b.teachCalls()
+	if len(taught) != 1 {
+		t.Fatalf("%d runs (status %q), want 1", len(taught), s.status.Text)
+	}
+	want, _ := vqa.SkyTarget("What colour is the sky?", "pink")
+	if j := taught[0].Judge; j.Kind != "sky" || len(j.Colors) != 1 || j.Colors[0] != want {
+		t.Errorf("judge %+v, want the sky judge with pink %s", j, want)
 	}
 }

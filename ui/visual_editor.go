@@ -200,7 +200,8 @@ func (v *visualEditor) showJudge() {
 	if v.judge.Kind == "" {
 		v.judgeLabel.Importance = widget.WarningImportance
 		v.judgeLabel.SetText(strings.TrimSpace("Judge: none yet. Draw a horizon, vertical line, line weight, points A/B, box or palette: " +
-			"the independent judge checks what the drawing asks for.\n" + note))
+			"the independent judge checks what the drawing asks for. A task without a drawing is judged by the sky colour it asks for " +
+			"(Is the sky orange? -> yes).\n" + note))
 		return
 	}
 	v.judgeLabel.Importance = widget.MediumImportance

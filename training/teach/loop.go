@@ -191,7 +191,8 @@ func meanOf(nodes []*G.Node) (*G.Node, error) {
 // run is the loop: noise, generate, overlay, rate, loss, backprop, clip, step, report.
 func (s *session) run(ctx context.Context) (*Report, *model.Adapter, error) {
 	tr := s.task.Train
-	rep := &Report{Task: s.task.Name, Steps: tr.Steps}
+	rep := newReport(s.task)
+	rep.Steps = tr.Steps
 	start := time.Now()
 	for step := 0; step < tr.Steps; step++ {
 		if ctx.Err() != nil {

@@ -14,12 +14,17 @@ import (
 
 	"dualprocess/model/safetensors"
 	"dualprocess/picture"
+	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 )
 
 // Report is everything a run measured; report.json holds it.
 type Report struct {
-	Task         string       `json:"task"`
+	Task string `json:"task"`
+	// Judge is the independent check the seeds were graded by, and
+	// JudgeFrom where it was read from when the task file left it out.
+	Judge        judge.Target `json:"judge"`
+	JudgeFrom    string       `json:"judge_from,omitempty"`
 	Steps        int          `json:"steps"`   // asked for
 	Stopped      bool         `json:"stopped"` // ended early by the user
 	Error        string       `json:"error,omitempty"`
@@ -30,6 +35,11 @@ type Report struct {
 	TrainSeconds float64      `json:"train_seconds"`
 	EvalSeconds  float64      `json:"eval_seconds"`
 	StepsPerSec  float64      `json:"steps_per_sec"`
+}
+
+// newReport is the report of a run of task, before it measures anything.
+func newReport(task *Task) *Report {
+	return &Report{Task: task.Name, Judge: task.Judge, JudgeFrom: task.JudgeFrom}
 }
 
 // Point is one optimisation step.

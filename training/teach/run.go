@@ -43,7 +43,7 @@ func RateBase(ctx context.Context, task *Task, gen *model.Generator, rater Rater
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("rate: %w", err)
 	}
-	rep := &Report{Task: task.Name}
+	rep := newReport(task)
 	imgs, err := Evaluate(ctx, task, gen, rater, nil, rep)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,9 @@ type Task struct {
 	Visual      VisualPrompt `json:"visual_prompt"`
 	Judge       judge.Target `json:"judge"` // the independent check of success
 	Train       Train        `json:"train"`
+	// JudgeFrom says where a judge the task file left out, in kind or
+	// target, was read from (completeJudge); "" for a judge given in full.
+	JudgeFrom string `json:"-"`
 }
 
 // QA is a question and its desired answer.
@@ -148,18 +151,8 @@ func LoadTask(path string) (*Task, error) {
 	if err != nil {
 		return nil, fmt.Errorf("task: %w", err)
 	}
-	t, err := ParseTask(b)
+	t, err := parseTask(b, path)
 	if err != nil {
-		return nil, fmt.Errorf("task %s: %w", path, err)
-	}
-	if img := t.Visual.Image; img != "" {
-		// A task file written on Windows may name its drawing drawings\line.png.
-		if !fileExists(besideTask(path, img)) && strings.Contains(img, `\`) {
-			img = filepath.FromSlash(strings.ReplaceAll(img, `\`, "/"))
-		}
-		t.Visual.Image = besideTask(path, img)
-	}
-	if _, err := t.Drawing(); err != nil {
 		return nil, fmt.Errorf("task %s: %w", path, err)
 	}
 	return t, nil
@@ -180,15 +173,35 @@ func fileExists(path string) bool {
 }
 
 // ParseTask decodes a task (decodeTask: unknown fields are errors, a
-// leading byte-order mark is skipped) and checks it.
-func ParseTask(b []byte) (*Task, error) {
+// leading byte-order mark is skipped), fills in what it leaves out and
+// checks it. A drawing's path is taken as it is written.
+func ParseTask(b []byte) (*Task, error) { return parseTask(b, "") }
+
+// parseTask is ParseTask for the task file at path ("": none), whose
+// drawing's path is relative to the file's folder.
+func parseTask(b []byte, path string) (*Task, error) {
 	t, err := decodeTask(b)
 	if err != nil {
 		return nil, err
 	}
 	t.fillDefaults()
+	if img := t.Visual.Image; img != "" && path != "" {
+		// A task file written on Windows may name its drawing drawings\line.png.
+		if !fileExists(besideTask(path, img)) && strings.Contains(img, `\`) {
+			img = filepath.FromSlash(strings.ReplaceAll(img, `\`, "/"))
+		}
+		t.Visual.Image = besideTask(path, img)
+	}
+	if err := t.completeJudge(); err != nil {
+		return nil, err
+	}
 	if err := t.Validate(); err != nil {
 		return nil, err
+	}
+	if path != "" {
+		if _, err := t.Drawing(); err != nil {
+			return nil, err
+		}
 	}
 	return &t, nil
 }
@@ -260,7 +273,12 @@ func (t *Task) Validate() error {
 	if _, err := visual.ParseMode(string(t.Visual.Mode)); err != nil {
 		bad("visual_prompt.mode", "%v", err)
 	}
-	if err := t.Judge.Validate(); err != nil {
+	if t.Judge.Kind == "" {
+		bad("judge", "none given, and no question asks what a judge checks (the horizon at the red line, "+
+			"the palette's colours, outlines as thick as the red line, A closer than B, the sun in the red box, "+
+			"a tree at the red line, a sky colour); give one, e.g. {\"kind\": \"sky\", \"colors\": [\"#f09040\"]} (kinds: %s)",
+			strings.Join(judge.Kinds, ", "))
+	} else if err := t.Judge.Validate(); err != nil {
 		bad("judge", "%v", err)
 	}
 	tr := t.Train

@@ -199,7 +199,7 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 		{`"questions": []`, "questions: 0 pairs"},
 		{`"questions": [{"question": "", "answer": "yes"}]`, "questions[0].question: empty"},
 		{`"questions": [{"question": "Is it?", "answer": "maybe"}]`, `questions[0].answer: "maybe" is not an answer`},
-		{`"judge": {"kind": "horizon"}`, "judge: horizon target needs row"},
+		{`"judge": {"kind": "tree"}`, "judge: tree target needs x"}, // the drawing has no vertical line to read it from
 		{`"judge": {"kind": "vibes"}`, `judge: unknown judge "vibes"`},
 		{`"train": {"steps": -3}`, "train.steps: -3"},
 		{`"train": {"preserve": 200}`, "train.preserve: 200"},

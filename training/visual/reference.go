@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"image"
 	"image/color"
+	"maps"
 	"math"
 	"slices"
 )
@@ -64,6 +65,46 @@ func FindSegment(d *image.NRGBA) (s Stroke, ok bool) {
 		s.X, s.X1 = float64(lo-d.Rect.Min.Y)/n, float64(hi-d.Rect.Min.Y)/n
 	}
 	return s, true
+}
+
+// RedPart is the largest red mark of a drawing, in fractions of its size:
+// the box its red covers (to a fraction of a pixel, by the red of its
+// outermost columns and rows, so a box drawn inside x0..x1 gives x0 and x1),
+// and its centre of red.
+type RedPart struct {
+	X0, Y0, X1, Y1 float64
+	X, Y           float64
+}
+
+// FindRedPart finds the largest 8-connected part of a drawing's red pixels
+// (a horizon line, a vertical line or a box outline made elsewhere); ok is
+// false for a drawing without red.
+func FindRedPart(d *image.NRGBA) (p RedPart, ok bool) {
+	part := largestRedPart(d)
+	if len(part) == 0 {
+		return RedPart{}, false
+	}
+	cols, rows := map[int]float64{}, map[int]float64{} // the most red in each
+	var top, mass, cx, cy float64
+	for _, q := range part {
+		w := redness(d.NRGBAAt(q.X, q.Y))
+		top, mass = max(top, w), mass+w
+		cx, cy = cx+w*(float64(q.X)+0.5), cy+w*(float64(q.Y)+0.5)
+		cols[q.X], rows[q.Y] = max(cols[q.X], w), max(rows[q.Y], w)
+	}
+	// edges gives the lowest and the highest edge of the red along one axis.
+	edges := func(m map[int]float64) (lo, hi float64) {
+		keys := slices.Sorted(maps.Keys(m))
+		first, last := keys[0], keys[len(keys)-1]
+		return float64(first) + 1 - m[first]/top, float64(last) + m[last]/top
+	}
+	x0, x1 := edges(cols)
+	y0, y1 := edges(rows)
+	nx, ny, o := float64(d.Rect.Dx()), float64(d.Rect.Dy()), d.Rect.Min
+	return RedPart{
+		X0: (x0 - float64(o.X)) / nx, Y0: (y0 - float64(o.Y)) / ny, X1: (x1 - float64(o.X)) / nx, Y1: (y1 - float64(o.Y)) / ny,
+		X: (cx/mass - float64(o.X)) / nx, Y: (cy/mass - float64(o.Y)) / ny,
+	}, true
 }
 
 // largestRedPart is the largest 8-connected set of pixels with some red,

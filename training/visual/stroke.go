@@ -23,6 +23,9 @@ type Stroke struct {
 	Colors []string `json:"colors,omitempty"` // swatches: #rrggbb
 }
 
+// DefaultWidth is the width of a line stroke that gives none, px at 64 px.
+const DefaultWidth = 1.5
+
 // Tools lists the stroke kinds.
 var Tools = []string{"hline", "vline", "segment", "box", "point", "swatches"}
 
@@ -42,7 +45,7 @@ func (s Stroke) draw(d *image.NRGBA) error {
 	k := n / 64 // widths are given at 64 px
 	w := s.Width
 	if w == 0 {
-		w = 1.5
+		w = DefaultWidth
 	}
 	if w < 0 || w > 16 {
 		return fmt.Errorf("width %g: want 0 < width <= 16 px", w)

@@ -4,7 +4,6 @@ import (
 	"image"
 	"image/color"
 	"slices"
-	"strings"
 
 	"dualprocess/picture"
 	"dualprocess/training/visual"
@@ -56,8 +55,7 @@ func AsLearned(family string, d *image.NRGBA) *image.NRGBA {
 // package asks (one of its paraphrases, in any case and punctuation, with
 // or without YesNoSuffix), or "" for another question.
 func FamilyOf(question string) string {
-	q := strings.Join(world.Tokenize(question), " ")
-	q = strings.TrimSuffix(q, " "+strings.Join(world.Tokenize(YesNoSuffix), " "))
+	q := normalized(question)
 	for _, f := range []struct {
 		name  string
 		lists [][]string
@@ -70,7 +68,7 @@ func FamilyOf(question string) string {
 		{"treeline", [][]string{treeAtLine}},
 	} {
 		if slices.ContainsFunc(slices.Concat(f.lists...), func(t string) bool {
-			return strings.Join(world.Tokenize(t), " ") == q
+			return normalized(t) == q
 		}) {
 			return f.name
 		}

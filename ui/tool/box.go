@@ -65,9 +65,5 @@ func (Box) Judge() (string, bool) {
 }
 
 func (b Box) Target(strokes []visual.Stroke) (judge.Target, bool) {
-	s, ok := last(strokes, b.Kind())
-	if !ok {
-		return judge.Target{}, false
-	}
-	return judge.Target{Kind: "sun", Box: &[4]float64{s.X, s.Y, s.X1, s.Y1}}, true
+	return judge.FromStrokes(b.JudgeKind(), strokes)
 }

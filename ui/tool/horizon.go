@@ -40,10 +40,5 @@ func (Horizon) Judge() (string, bool) {
 }
 
 func (h Horizon) Target(strokes []visual.Stroke) (judge.Target, bool) {
-	s, ok := last(strokes, h.Kind())
-	if !ok {
-		return judge.Target{}, false
-	}
-	row := s.Y
-	return judge.Target{Kind: "horizon", Row: &row}, true
+	return judge.FromStrokes(h.JudgeKind(), strokes)
 }

@@ -82,19 +82,5 @@ func (Points) Judge() (string, bool) {
 }
 
 func (p Points) Target(strokes []visual.Stroke) (judge.Target, bool) {
-	a, okA := labelled(strokes, p.Kind(), "A")
-	b, okB := labelled(strokes, p.Kind(), "B")
-	if !okA || !okB {
-		return judge.Target{}, false
-	}
-	return judge.Target{Kind: "depth", Points: [][2]float64{{a.X, a.Y}, {b.X, b.Y}}}, true
-}
-
-func labelled(strokes []visual.Stroke, kind, label string) (visual.Stroke, bool) {
-	for i := len(strokes) - 1; i >= 0; i-- {
-		if strokes[i].Tool == kind && strokes[i].Label == label {
-			return strokes[i], true
-		}
-	}
-	return visual.Stroke{}, false
+	return judge.FromStrokes(p.JudgeKind(), strokes)
 }

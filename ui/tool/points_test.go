@@ -1,6 +1,10 @@
 package tool
 
-import "testing"
+import (
+	"testing"
+
+	"dualprocess/training/visual"
+)
 
 func TestPointsPlaceAThenBThenMoveTheNearer(t *testing.T) {
 	e := newEditor()
@@ -29,4 +33,13 @@ func TestOnePointImpliesNoJudge(t *testing.T) {
 	if _, ok := (Points{}).Target(e.strokes); ok {
 		t.Error("point A alone implies a depth judge")
 	}
+}
+
+func labelled(strokes []visual.Stroke, kind, label string) (visual.Stroke, bool) {
+	for i := len(strokes) - 1; i >= 0; i-- {
+		if strokes[i].Tool == kind && strokes[i].Label == label {
+			return strokes[i], true
+		}
+	}
+	return visual.Stroke{}, false
 }

@@ -55,13 +55,5 @@ func (Reference) Judge() (string, bool) {
 }
 
 func (r Reference) Target(strokes []visual.Stroke) (judge.Target, bool) {
-	s, ok := last(strokes, r.Kind())
-	if !ok {
-		return judge.Target{}, false
-	}
-	w := s.Width
-	if w == 0 {
-		w = 1.5 // visual's default width
-	}
-	return judge.Target{Kind: "lineweight", Width: &w}, true
+	return judge.FromStrokes(r.JudgeKind(), strokes)
 }

@@ -63,9 +63,5 @@ func (Swatches) Judge() (string, bool) {
 }
 
 func (sw Swatches) Target(strokes []visual.Stroke) (judge.Target, bool) {
-	s, ok := last(strokes, sw.Kind())
-	if !ok {
-		return judge.Target{}, false
-	}
-	return judge.Target{Kind: "palette", Colors: slices.Clone(s.Colors)}, true
+	return judge.FromStrokes(sw.JudgeKind(), strokes)
 }

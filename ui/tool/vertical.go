@@ -40,10 +40,5 @@ func (Vertical) Judge() (string, bool) {
 
 // Target is the tree judge's: a tree at the column of the latest line.
 func (v Vertical) Target(strokes []visual.Stroke) (judge.Target, bool) {
-	s, ok := last(strokes, v.Kind())
-	if !ok {
-		return judge.Target{}, false
-	}
-	x := s.X
-	return judge.Target{Kind: "tree", X: &x}, true
+	return judge.FromStrokes(v.JudgeKind(), strokes)
 }
