@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -174,7 +173,7 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 		if *tasksDir != "" && !*all {
 			return usagef("--tasks goes with --all")
 		}
-		seeds, err := parseSeedRange(*evalSeeds)
+		seeds, err := teach.ParseSeedRange(*evalSeeds)
 		if err != nil {
 			return usagef("--eval-seeds: %w", err)
 		}
@@ -365,28 +364,6 @@ func tasksToTeach(dir string, override func(*teach.Task) error) ([]*teach.Task, 
 	}
 	return tasks, nil
 }
-
-// parseSeedRange reads "FROM-TO" (inclusive, at most MaxSeedRange seeds);
-// "" is nil.
-func parseSeedRange(s string) ([]int64, error) {
-	if s == "" {
-		return nil, nil
-	}
-	a, b, ok := strings.Cut(s, "-")
-	from, err1 := strconv.ParseInt(strings.TrimSpace(a), 10, 64)
-	to, err2 := strconv.ParseInt(strings.TrimSpace(b), 10, 64)
-	if !ok || err1 != nil || err2 != nil || from < 0 || to < from || to-from >= MaxSeedRange {
-		return nil, fmt.Errorf("%q: want FROM-TO, 0 <= FROM <= TO, at most %d seeds", s, MaxSeedRange)
-	}
-	seeds := make([]int64, 0, to-from+1)
-	for v := from; v <= to; v++ {
-		seeds = append(seeds, v)
-	}
-	return seeds, nil
-}
-
-// MaxSeedRange is the most evaluation seeds --eval-seeds takes.
-const MaxSeedRange = 256
 
 // teachAll teaches every task and prints a Markdown table of the
 // judge's and the rater's success before and after. With oracle it runs

@@ -11,6 +11,7 @@ import (
 	"image/draw"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"dualprocess/picture"
@@ -24,8 +25,9 @@ import (
 type Task struct {
 	Name        string       `json:"name"`
 	Description string       `json:"description,omitempty"`
-	Prompts     []string     `json:"prompts"`   // the generator's prompts, used in turn
-	Questions   []QA         `json:"questions"` // 1..8 question/answer pairs
+	Prompts     textList     `json:"prompts"`          // the generator's prompts, used in turn; a file may give one as a string
+	Prompt      string       `json:"prompt,omitempty"` // a file's single prompt, put first in Prompts when read
+	Questions   []QA         `json:"questions"`        // 1..8 question/answer pairs
 	Visual      VisualPrompt `json:"visual_prompt"`
 	Judge       judge.Target `json:"judge"` // the independent check of success
 	Train       Train        `json:"train"`
@@ -51,16 +53,16 @@ type VisualPrompt struct {
 
 // Train holds the hyper-parameters; zero values take the defaults.
 type Train struct {
-	Steps        int     `json:"steps,omitempty"`
-	LearningRate float64 `json:"learning_rate,omitempty"` // 0: the judge's default (Taught)
-	Rank         int     `json:"rank,omitempty"`
-	TrainWeight  float64 `json:"train_weight,omitempty"` // adapter scale while training and "after"
-	Batch        int     `json:"batch,omitempty"`
-	ClipNorm     float64 `json:"clip_norm,omitempty"`
-	TrainSeed    int64   `json:"train_seed,omitempty"` // step s uses seeds TrainSeed+s*Batch ...
-	EvalSeeds    []int64 `json:"eval_seeds,omitempty"` // disjoint from the training seeds
-	Targets      string  `json:"targets,omitempty"`    // adapted layers: "all" or comma-separated names; "": the judge's default
-	PreviewEvery int     `json:"preview_every,omitempty"`
+	Steps        int      `json:"steps,omitempty"`
+	LearningRate float64  `json:"learning_rate,omitempty"` // 0: the judge's default (Taught)
+	Rank         int      `json:"rank,omitempty"`
+	TrainWeight  float64  `json:"train_weight,omitempty"` // adapter scale while training and "after"
+	Batch        int      `json:"batch,omitempty"`
+	ClipNorm     float64  `json:"clip_norm,omitempty"`
+	TrainSeed    int64    `json:"train_seed,omitempty"` // step s uses seeds TrainSeed+s*Batch ...
+	EvalSeeds    seedList `json:"eval_seeds,omitempty"` // disjoint from the training seeds; a file may give "FROM-TO"
+	Targets      string   `json:"targets,omitempty"`    // adapted layers: "all" or comma-separated names; "": the judge's default
+	PreviewEvery int      `json:"preview_every,omitempty"`
 	// Noise is the standard deviation of Gaussian noise added to each
 	// generated image before the rater sees it, fresh every step, so the
 	// adapter cannot win with fragile pixel patterns (0: the default; <0: none).
@@ -207,6 +209,10 @@ func parseTask(b []byte, path string) (*Task, error) {
 }
 
 func (t *Task) fillDefaults() {
+	if p := strings.TrimSpace(t.Prompt); p != "" && !slices.Contains(t.Prompts, p) {
+		t.Prompts = append(textList{p}, t.Prompts...)
+	}
+	t.Prompt = ""
 	for i, q := range t.Questions { // "Yes." or " yes " as another tool may write it: yes
 		t.Questions[i].Answer = strings.TrimRight(strings.TrimSpace(q.Answer), ".!")
 	}

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"dualprocess/training/world"
@@ -33,6 +34,93 @@ func decodeTask(b []byte) (Task, error) {
 	return t, nil
 }
 
+// textList is a list of strings that a task file may also give as one
+// string: "prompts": "lake at noon".
+type textList []string
+
+func (l *textList) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*l = textList{one}
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(b, &items); err != nil {
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeFor[textList]()}
+	}
+	out := make(textList, len(items))
+	for i, it := range items {
+		if err := json.Unmarshal(it, &out[i]); err != nil {
+			return &json.UnmarshalTypeError{Value: jsonKind(it), Type: reflect.TypeFor[string]()}
+		}
+	}
+	*l = out
+	return nil
+}
+
+// seedList is a list of seeds that a task file may also give as a range:
+// "eval_seeds": "100-115".
+type seedList []int64
+
+func (l *seedList) UnmarshalJSON(b []byte) error {
+	var r string
+	if json.Unmarshal(b, &r) == nil {
+		seeds, err := ParseSeedRange(r)
+		if err != nil {
+			return fmt.Errorf("train.eval_seeds: %w", err) // the only list of seeds in a task
+		}
+		*l = seeds
+		return nil
+	}
+	var list []int64
+	if err := json.Unmarshal(b, &list); err != nil {
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeFor[seedList]()}
+	}
+	*l = list
+	return nil
+}
+
+// ParseSeedRange reads "FROM-TO" (inclusive, at most MaxSeedRange seeds);
+// "" is nil.
+func ParseSeedRange(s string) ([]int64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	a, b, ok := strings.Cut(s, "-")
+	from, err1 := strconv.ParseInt(strings.TrimSpace(a), 10, 64)
+	to, err2 := strconv.ParseInt(strings.TrimSpace(b), 10, 64)
+	if !ok || err1 != nil || err2 != nil || from < 0 || to < from || to-from >= MaxSeedRange {
+		return nil, fmt.Errorf("%q: want FROM-TO, 0 <= FROM <= TO, at most %d seeds", s, MaxSeedRange)
+	}
+	seeds := make([]int64, 0, to-from+1)
+	for v := from; v <= to; v++ {
+		seeds = append(seeds, v)
+	}
+	return seeds, nil
+}
+
+// MaxSeedRange is the most seeds a range gives.
+const MaxSeedRange = 256
+
+// jsonKind names the kind of a JSON value as the json package's errors do.
+func jsonKind(b []byte) string {
+	switch b = bytes.TrimSpace(b); {
+	case len(b) == 0:
+		return "nothing"
+	case b[0] == '{':
+		return "object"
+	case b[0] == '[':
+		return "array"
+	case b[0] == '"':
+		return "string"
+	case b[0] == 't' || b[0] == 'f':
+		return "bool"
+	case b[0] == 'n':
+		return "null"
+	}
+	return "number"
+}
+
 // explainJSON says what is wrong with a task file in its own terms.
 func explainJSON(b []byte, err error) string {
 	var syntax *json.SyntaxError
@@ -41,7 +129,11 @@ func explainJSON(b []byte, err error) string {
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("%s: %v", place(b, syntax.Offset), syntax)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("%s: %s where %s is wanted (at %s)", typ.Field, article(typ.Value), kindOf(typ.Type), place(b, typ.Offset))
+		at := ""
+		if typ.Offset > 0 { // 0: from a value's own decoder, which does not know where it is
+			at = fmt.Sprintf(" (at %s)", place(b, typ.Offset))
+		}
+		return fmt.Sprintf("%s: %s where %s is wanted%s", typ.Field, article(typ.Value), kindOf(typ.Type), at)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "the file ends before the task does"
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -210,7 +210,10 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 		{`"train": {"learning_rat": 0.01}`, `unknown field "learning_rat" in train: did you mean "learning_rate"?`},
 		{`"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.5, "with": 2}]}`, `unknown field "with" in visual_prompt.strokes[0]: did you mean "width"?`},
 		{`"train": {"steps": "200"}`, "train.steps: a string where a whole number is wanted (at line "},
-		{`"prompts": "lake at noon"`, "prompts: a string where a list [...] is wanted"},
+		{`"prompts": 5`, "prompts: a number where a list [...] is wanted"},
+		{`"prompts": [5]`, "prompts: a number where a string is wanted"},
+		{`"train": {"eval_seeds": "15-1"}`, `train.eval_seeds: "15-1": want FROM-TO`},
+		{`"train": {"eval_seeds": {"from": 1}}`, "train.eval_seeds: an object where a list [...] is wanted"},
 		{`"prompts": ["lake at noon" "hills at noon"]`, "line 3, column "},
 	} {
 		key := c.edit[1 : strings.Index(c.edit[1:], `"`)+1]
@@ -501,5 +504,26 @@ func TestSummaryCountsTheSeedsThatFoolTheRater(t *testing.T) {
 	}
 	if s := summarize(seeds, true); s.RaterPassed != 3 || s.RaterFooled != 2 || s.JudgePassed != 2 {
 		t.Errorf("summary %+v: want the rater passing 3, fooled on 2, the judge passing 2", s)
+	}
+}
+
+// A task file may give a single prompt as "prompt" or as a string for
+// "prompts", and its evaluation seeds as a range, as the command line does.
+func TestTaskFileShorthands(t *testing.T) {
+	src := strings.Replace(toyTask, `"prompts": ["desert at sunset", "city at noon"]`, `"prompt": "lake at dawn", "prompts": "hills at noon"`, 1)
+	src = replaceField(src, "train", `"train": {"eval_seeds": "100-103"}`)
+	task, err := ParseTask([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(task.Prompts, textList{"lake at dawn", "hills at noon"}) || task.Prompt != "" {
+		t.Errorf("prompts %q (prompt %q), want the single prompt first", task.Prompts, task.Prompt)
+	}
+	if !slices.Equal(task.Train.EvalSeeds, seedList{100, 101, 102, 103}) {
+		t.Errorf("eval seeds %v, want 100-103", task.Train.EvalSeeds)
+	}
+	b, _ := json.Marshal(task)
+	if strings.Contains(string(b), `"prompt":`) || !strings.Contains(string(b), `"prompts":["lake at dawn","hills at noon"]`) {
+		t.Errorf("saved as %s, want the prompts as a list", b)
 	}
 }
