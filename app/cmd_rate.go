@@ -96,6 +96,9 @@ func setupRate(fs *flag.FlagSet) func(env, []string) error {
 		case "none":
 		case "": // a drawing made by another tool, already in the image
 			ov, found = visual.FindDrawing(img)
+			if found > 0 && vqa.FamilyOf(*question) == "lineweight" {
+				img, ov, learned = moveReference(img)
+			}
 		default:
 			if ov, learned, err = readOverlay(*overlay, src.Bounds(), m, *question); err != nil {
 				return err
@@ -169,6 +172,21 @@ func readOverlay(path string, imgSize image.Rectangle, m visual.Mode, question s
 	}
 	ov, err = visual.NewOverlay(d, m)
 	return ov, learned, err
+}
+
+// moveReference takes a red reference line painted into an image by
+// another tool out of it (visual.Unpaint) and lays it, at its width, where
+// the rater learned to read one (vqa.AsLearned), as --overlay does.
+func moveReference(img *image.RGBA) (*image.RGBA, *visual.Overlay, string) {
+	d := visual.RedCoverage(img)
+	moved := vqa.AsLearned("lineweight", d)
+	ov, err := visual.NewOverlay(moved, visual.Solid)
+	if moved == d || err != nil {
+		ov, _ := visual.FindDrawing(img)
+		return img, ov, ""
+	}
+	found, _ := visual.FindRed(img)
+	return visual.Unpaint(img, found), ov, learnedPlace["lineweight"] + "; the line painted into the image was taken out of it"
 }
 
 // learnedPlace says where vqa.AsLearned draws a family's reference.

@@ -199,3 +199,41 @@ func TestRateShowsALineWeightReferenceWhereTheRaterLearnedIt(t *testing.T) {
 		t.Errorf("text output (exit %d):\n%s", code, out)
 	}
 }
+
+// A red line painted into the image by another tool, asked about with a
+// line-weight question and no --overlay, is taken out of the image and
+// shown where the rater learned to read one: the same answer as the
+// image without it and the line drawn there.
+func TestRateMovesALineWeightReferencePaintedIntoTheImage(t *testing.T) {
+	weights := untrainedRater(t)
+	r, err := world.RenderPrompt("hills at noon with trees, outlined", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere := visual.NewCanvas(64)
+	visual.Segment(elsewhere, visual.Red, 30, 60, 41, 3)
+	drawn, _ := visual.NewOverlay(elsewhere, visual.Solid)
+	painted, err := drawn.Apply(r.Image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := visual.FindRed(painted)
+	there := visual.NewCanvas(64)
+	visual.Segment(there, visual.Red, vqa.RefX0, vqa.RefX1, vqa.RefY, 3)
+	rate := func(args ...string) rating {
+		t.Helper()
+		code, out, stderr := run(t, append([]string{"rate", "--weights", weights, "--question", "Are the outlines as thick as the red line?",
+			"--answer", "yes", "--json"}, args...)...)
+		var res rating
+		if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Probability == nil {
+			t.Fatalf("exit %d: %s %s", code, out, stderr)
+		}
+		return res
+	}
+	moved := rate("--image", writePNG(t, painted))
+	want := rate("--image", writePNG(t, visual.Unpaint(painted, d)), "--overlay", writePNG(t, there))
+	if *moved.Probability != *want.Probability || !strings.Contains(moved.AsLearned, "taken out of it") || moved.FoundRed == 0 {
+		t.Errorf("painted line: p %v (%q, %d red pixels); taken out and drawn at the reference place: p %v",
+			*moved.Probability, moved.AsLearned, moved.FoundRed, *want.Probability)
+	}
+}
