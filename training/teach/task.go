@@ -187,6 +187,9 @@ func parseTask(b []byte, path string) (*Task, error) {
 		return nil, err
 	}
 	t.fillDefaults()
+	if strings.TrimSpace(t.Name) == "" && path != "" { // a file's own name names a task that has none
+		t.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
 	if img := t.Visual.Image; img != "" && path != "" {
 		// A task file written on Windows may name its drawing drawings\line.png.
 		if !fileExists(besideTask(path, img)) && strings.Contains(img, `\`) {

@@ -156,3 +156,16 @@ func TestTaskFileShorthands(t *testing.T) {
 		t.Errorf("saved as %s, want the prompts as a list", b)
 	}
 }
+
+// A task file without a name is named after the file.
+func TestTaskFileWithoutANameIsNamedAfterIt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "red-horizon.json")
+	os.WriteFile(path, []byte(replaceField(toyTask, "name", `"name": ""`)), 0o644)
+	task, err := LoadTask(path)
+	if err != nil || task.Name != "red-horizon" {
+		t.Errorf("task %v, %v; want it named red-horizon", task, err)
+	}
+	if _, err := ParseTask([]byte(replaceField(toyTask, "name", `"name": ""`))); err == nil || !strings.Contains(err.Error(), "name: empty") {
+		t.Errorf("a task without a file or a name: %v", err)
+	}
+}
