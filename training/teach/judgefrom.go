@@ -50,7 +50,8 @@ func (t *Task) completeJudge() error {
 		target, ok = judge.FromPicture(kind, d)
 	}
 	if !ok {
-		j.Kind = kind // Validate says what the target needs
+		j.Kind = kind // Validate says what the target needs, and why it was not read
+		t.judgeHint = fmt.Sprintf("the drawing has no %s to read it from", marks[kind])
 		return nil
 	}
 	if swapped {
@@ -60,6 +61,11 @@ func (t *Task) completeJudge() error {
 	*j, t.JudgeFrom = target, from
 	return nil
 }
+
+// marks names what a drawing holds for each judge to read its target from.
+var marks = map[string]string{"horizon": "red horizontal line", "tree": "red vertical line", "lineweight": "red reference line",
+	"sun": "red box", "depth": "points A and B drawn as strokes (a picture does not say which dot is A)", "palette": "swatches",
+	"sky": "sky colour: ask for one by name, e.g. Is the sky orange? -> yes"}
 
 // targetless reports whether a judge gives no target at all.
 func targetless(j judge.Target) bool {

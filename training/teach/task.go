@@ -34,6 +34,7 @@ type Task struct {
 	// JudgeFrom says where a judge the task file left out, in kind or
 	// target, was read from (completeJudge); "" for a judge given in full.
 	JudgeFrom string `json:"-"`
+	judgeHint string // why a judge left out could not be read (completeJudge)
 }
 
 // QA is a question and its desired answer.
@@ -287,7 +288,9 @@ func (t *Task) Validate() error {
 			"the palette's colours, outlines as thick as the red line, A closer than B, the sun in the red box, "+
 			"a tree at the red line, a sky colour); give one, e.g. {\"kind\": \"sky\", \"colors\": [\"#f09040\"]} (kinds: %s)",
 			strings.Join(judge.Kinds, ", "))
-	} else if err := t.Judge.Validate(); err != nil {
+	} else if err := t.Judge.Validate(); err != nil && t.judgeHint != "" {
+		bad("judge", "%v; %s", err, t.judgeHint)
+	} else if err != nil {
 		bad("judge", "%v", err)
 	}
 	tr := t.Train

@@ -21,7 +21,7 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 		{`"questions": []`, "questions: 0 pairs"},
 		{`"questions": [{"question": "", "answer": "yes"}]`, "questions[0].question: empty"},
 		{`"questions": [{"question": "Is it?", "answer": "maybe"}]`, `questions[0].answer: "maybe" is not an answer`},
-		{`"judge": {"kind": "tree"}`, "judge: tree target needs x"}, // the drawing has no vertical line to read it from
+		{`"judge": {"kind": "tree"}`, "judge: tree target needs x between 0 and 1 (the line's column as a fraction of the width); the drawing has no red vertical line to read it from"},
 		{`"judge": {"kind": "vibes"}`, `judge: unknown judge "vibes"`},
 		{`"train": {"steps": -3}`, "train.steps: -3"},
 		{`"train": {"preserve": 200}`, "train.preserve: 200"},
