@@ -33,7 +33,7 @@ type taskForm struct {
 func newTaskForm(answers []string) *taskForm {
 	f := &taskForm{name: widget.NewEntry(), description: widget.NewMultiLineEntry(), prompts: widget.NewMultiLineEntry(),
 		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry()}
-	f.preserve.SetPlaceHolder("default (2); 0: off")
+	f.preserve.SetPlaceHolder("default (2; for a sky colour 1); 0: off")
 	f.rate.SetPlaceHolder("default (0.001; for line weight 0.005)")
 	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
 	f.description.SetPlaceHolder("what it teaches (optional)")

@@ -191,6 +191,7 @@ func (tg target) task(p world.Prompt, seed0 int64, cfg Config) (*teach.Task, err
 		t.Train.LearningRate = cfg.PaletteLearningRate
 	}
 	t.Train.Steps, t.Train.TrainSeed = cfg.Steps, seed0
+	t.Train.Preserve = teach.Defaults.Preserve // for every family, as the mined rounds were made
 	b, err := json.Marshal(t)
 	if err != nil {
 		return nil, err

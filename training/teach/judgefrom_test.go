@@ -34,13 +34,19 @@ func TestJudgeLeftOutIsReadFromQuestionsAndDrawing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want.JudgeFrom != "" {
-			t.Errorf("%s: a judge given in full says it was read %s", f, want.JudgeFrom)
-		}
 		var raw map[string]any
 		b, _ := os.ReadFile(f)
 		if err := json.Unmarshal(b, &raw); err != nil {
 			t.Fatal(err)
+		}
+		if _, given := raw["judge"]; !given { // written without one (docs/untuned-tasks/sky-*)
+			if want.JudgeFrom == "" {
+				t.Errorf("%s: a judge left out does not say where it was read from", f)
+			}
+			fromQuestions++
+			continue
+		} else if want.JudgeFrom != "" {
+			t.Errorf("%s: a judge given in full says it was read %s", f, want.JudgeFrom)
 		}
 		tol := want.Judge.Tolerance
 		kept := map[string]any{}

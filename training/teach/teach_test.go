@@ -243,8 +243,9 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 // The settings a task leaves unset that depend on its judge: a horizon task
 // moves its rated images by HorizonShift, the others do not move them; a
 // line-weight task adapts the prompt embedding alone at LineWeightRate, the
-// others the scene-layout layers at the default rate. A task's own values
-// win. The defaults are not written into the task, so a task whose judge
+// others the scene-layout layers at the default rate; a sky task keeps the
+// image with SkyPreserve, the others with the default weight. A task's own
+// values win. The defaults are not written into the task, so a task whose judge
 // changes does not keep them.
 func TestDefaultsByJudge(t *testing.T) {
 	layout, lw := Defaults.Targets, LineWeightTargets
@@ -261,6 +262,8 @@ func TestDefaultsByJudge(t *testing.T) {
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"shift": 2, "learning_rate": 0.001}`, 2, 0.001, lw},
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"targets": "fc,seed"}`, -1, LineWeightRate, "fc,seed"},
 		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {}`, -1, Defaults.LearningRate, layout},
+		{`"judge": {"kind": "sky", "colors": ["#f09040"]}`, `"train": {}`, -1, Defaults.LearningRate, layout},
+		{`"judge": {"kind": "sky", "colors": ["#f09040"]}`, `"train": {"preserve": 3}`, -1, Defaults.LearningRate, layout},
 	} {
 		task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", c.train), "judge", c.judge)))
 		if err != nil {
@@ -271,7 +274,17 @@ func TestDefaultsByJudge(t *testing.T) {
 			t.Errorf("%s, %s: taught with shift %d, rate %g, targets %q; want %d, %g, %q",
 				c.judge, c.train, got.Shift, got.LearningRate, got.Targets, c.shift, c.rate, c.targets)
 		}
-		if c.train == `"train": {}` && (task.Train.Shift != 0 || task.Train.LearningRate != 0 || task.Train.Targets != "") {
+		preserve := Defaults.Preserve
+		switch {
+		case strings.Contains(c.train, "preserve"):
+			preserve = 3
+		case strings.Contains(c.judge, "sky"):
+			preserve = SkyPreserve
+		}
+		if got.Preserve != preserve {
+			t.Errorf("%s, %s: taught with preservation weight %g, want %g", c.judge, c.train, got.Preserve, preserve)
+		}
+		if c.train == `"train": {}` && (task.Train.Shift != 0 || task.Train.LearningRate != 0 || task.Train.Targets != "" || task.Train.Preserve != 0) {
 			t.Errorf("%s: a default was written into the task (%+v)", c.judge, task.Train)
 		}
 	}
