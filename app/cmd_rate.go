@@ -178,15 +178,14 @@ func readOverlay(path string, imgSize image.Rectangle, m visual.Mode, question s
 // another tool out of it (visual.Unpaint) and lays it, at its width, where
 // the rater learned to read one (vqa.AsLearned), as --overlay does.
 func moveReference(img *image.RGBA) (*image.RGBA, *visual.Overlay, string) {
-	d := visual.RedCoverage(img)
+	d, scene := visual.RedCoverage(img)
 	moved := vqa.AsLearned("lineweight", d)
 	ov, err := visual.NewOverlay(moved, visual.Solid)
 	if moved == d || err != nil {
 		ov, _ := visual.FindDrawing(img)
 		return img, ov, ""
 	}
-	found, _ := visual.FindRed(img)
-	return visual.Unpaint(img, found), ov, learnedPlace["lineweight"] + "; the line painted into the image was taken out of it"
+	return scene, ov, learnedPlace["lineweight"] + "; the line painted into the image was taken out of it"
 }
 
 // learnedPlace says where vqa.AsLearned draws a family's reference.

@@ -19,9 +19,13 @@ var strokeOf = map[string]string{"horizon": "hline", "tree": "vline", "lineweigh
 // colours. It is false when the strokes hold no such mark (and for the sky
 // judge, which no drawing sets).
 func FromStrokes(kind string, strokes []visual.Stroke) (Target, bool) {
+	tool, ok := strokeOf[kind]
+	if !ok {
+		return Target{}, false
+	}
 	latest := func(label string) (visual.Stroke, bool) {
 		for i := len(strokes) - 1; i >= 0; i-- {
-			if s := strokes[i]; s.Tool == strokeOf[kind] && s.Tool != "" && (label == "" || s.Label == label) {
+			if s := strokes[i]; s.Tool == tool && (label == "" || s.Label == label) {
 				return s, true
 			}
 		}

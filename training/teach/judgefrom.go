@@ -51,7 +51,7 @@ func (t *Task) completeJudge() error {
 	}
 	if !ok {
 		j.Kind = kind // Validate says what the target needs, and why it was not read
-		t.judgeHint = fmt.Sprintf("the drawing has no %s to read it from", marks[kind])
+		t.judgeHint = unread[kind]
 		return nil
 	}
 	if swapped {
@@ -62,10 +62,16 @@ func (t *Task) completeJudge() error {
 	return nil
 }
 
-// marks names what a drawing holds for each judge to read its target from.
-var marks = map[string]string{"horizon": "red horizontal line", "tree": "red vertical line", "lineweight": "red reference line",
-	"sun": "red box", "depth": "points A and B drawn as strokes (a picture does not say which dot is A)", "palette": "swatches",
-	"sky": "sky colour: ask for one by name, e.g. Is the sky orange? -> yes"}
+// unread says, for each judge, why a target left out was not read.
+var unread = map[string]string{
+	"horizon":    "the drawing has no red horizontal line to read it from",
+	"tree":       "the drawing has no red vertical line to read it from",
+	"lineweight": "the drawing has no red reference line to read it from",
+	"sun":        "the drawing has no red box to read it from",
+	"depth":      "the drawing has no points A and B drawn as strokes to read them from (a picture does not say which dot is A)",
+	"palette":    "the drawing has no swatches to read them from",
+	"sky":        "no question names a sky colour (e.g. Is the sky orange? -> yes) to read it from",
+}
 
 // targetless reports whether a judge gives no target at all.
 func targetless(j judge.Target) bool {

@@ -302,9 +302,10 @@ func (t *Task) Validate() error {
 			"the palette's colours, outlines as thick as the red line, A closer than B, the sun in the red box, "+
 			"a tree at the red line, a sky colour); give one, e.g. {\"kind\": \"sky\", \"colors\": [\"#f09040\"]} (kinds: %s)",
 			strings.Join(judge.Kinds, ", "))
-	} else if err := t.Judge.Validate(); err != nil && t.judgeHint != "" {
-		bad("judge", "%v; %s", err, t.judgeHint)
-	} else if err != nil {
+	} else if err := t.Judge.Validate(); err != nil {
+		if t.judgeHint != "" {
+			err = fmt.Errorf("%w; %s", err, t.judgeHint)
+		}
 		bad("judge", "%v", err)
 	}
 	tr := t.Train

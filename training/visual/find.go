@@ -51,13 +51,13 @@ func FindRed(img image.Image) (*image.NRGBA, int) {
 // the red's its reddest pixel. The pixels beside the instruction-red ones,
 // where the red's edge was blended into the scene, count too, and so a
 // line's width read from it (FindSegment) keeps the part of a pixel its
-// edges cover.
-func RedCoverage(img *image.RGBA) *image.NRGBA {
+// edges cover. scene is the image with the red taken out.
+func RedCoverage(img *image.RGBA) (d *image.NRGBA, scene *image.RGBA) {
 	found, n := FindRed(img)
 	b := img.Bounds()
-	d := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	d = image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	if n == 0 {
-		return d
+		return d, img
 	}
 	var red color.NRGBA // the reddest instruction-red pixel
 	var rx, ry int
@@ -68,7 +68,7 @@ func RedCoverage(img *image.RGBA) *image.NRGBA {
 			}
 		}
 	}
-	scene := Unpaint(img, found)
+	scene = Unpaint(img, found)
 	// A line thinner than a pixel, or one off the pixel grid, covers no
 	// pixel whole: when the reddest pixel is a blend of the scene and Red,
 	// the red is Red.
@@ -87,7 +87,7 @@ func RedCoverage(img *image.RGBA) *image.NRGBA {
 			}
 		}
 	}
-	return d
+	return d, scene
 }
 
 // cover is how far c lies from bg towards red, 0 at bg and 1 at red.

@@ -140,7 +140,8 @@ func TestRedCoverageKeepsAPaintedLinesWidth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, ok := FindSegment(RedCoverage(painted))
+		found, _ := RedCoverage(painted)
+		s, ok := FindSegment(found)
 		if !ok || math.Abs(s.Width-w) > 0.1 {
 			t.Errorf("a %.1f px line: read %.2f px (%v)", w, s.Width, ok)
 		}
