@@ -18,7 +18,7 @@ func init() {
 		name: "eval-generator",
 		summary: "Measure how closely the generator reproduces the renderer on held-out (prompt, seed) pairs:\n" +
 			"mean absolute pixel error and the horizon, line-width and palette judges against the truth.",
-		args:  "[--n N] [--weights FILE] [--json] [--compare FILE.png]",
+		args:  "[--n N] [--training-run S] [--weights FILE] [--json] [--compare FILE.png]",
 		setup: setupEvalGenerator,
 	})
 }
@@ -40,12 +40,16 @@ func setupEvalGenerator(fs *flag.FlagSet) func(env, []string) error {
 	weights := fs.String("weights", "", "generator weights (.safetensors; default: the built-in weights)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	compare := fs.String("compare", "", "also write a PNG: for each of 8 prompts, renderer truth beside generator samples")
+	trainingRun := fs.Uint64("training-run", 0, "evaluate the first N training pairs of 'pretrain generator --seed S' instead of held-out ones (0: held-out)")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err
 		}
 		if *n < 1 || *n > 100000 {
 			return usagef("--n %d: must be between 1 and 100000", *n)
+		}
+		if *trainingRun > pretrain.MaxRunSeed {
+			return usagef("--training-run %d: pretraining seeds go up to %d", *trainingRun, pretrain.MaxRunSeed)
 		}
 		if *compare != "" && !strings.EqualFold(filepath.Ext(*compare), ".png") {
 			return usagef("--compare %q: the file name must end in .png", *compare)
@@ -59,14 +63,20 @@ func setupEvalGenerator(fs *flag.FlagSet) func(env, []string) error {
 				return err
 			}
 		}
-		r, err := pretrain.EvaluateHeldOut(e.ctx, gen, *n)
+		what := fmt.Sprintf("held-out pairs %d (seeds from %d)", *n, pretrain.HeldOutSeed)
+		evaluate := func() (pretrain.Report, error) { return pretrain.EvaluateHeldOut(e.ctx, gen, *n) }
+		if *trainingRun > 0 {
+			what = fmt.Sprintf("training pairs %d of pretraining run %d (seeds from %d)", *n, *trainingRun, *trainingRun*pretrain.TrainSeedStride)
+			evaluate = func() (pretrain.Report, error) { return pretrain.EvaluateTraining(e.ctx, gen, *trainingRun, *n) }
+		}
+		r, err := evaluate()
 		if err != nil {
 			return err
 		}
 		if *asJSON {
 			return printJSON(e, r)
 		}
-		_, err = fmt.Fprintf(e.stdout, "held-out pairs %d (seeds from %d)\n%s\n", r.N, pretrain.HeldOutSeed, r)
+		_, err = fmt.Fprintf(e.stdout, "%s\n%s\n", what, r)
 		return err
 	}
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"image"
 	"os"
 	"path/filepath"
@@ -151,8 +152,21 @@ func TestEvalGeneratorReportsAndCompares(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(out, "held-out pairs 16") || !strings.Contains(out, "mae ") {
+	if !strings.Contains(out, "held-out pairs 16") || !strings.Contains(out, "mae ") || !strings.Contains(out, "sun ") {
 		t.Errorf("report %q", out)
+	}
+	code, out, stderr = run(t, "eval-generator", "--n", "16", "--training-run", "10", "--json")
+	var r struct {
+		N       int `json:"n"`
+		Objects map[string]struct {
+			N int `json:"n"`
+		} `json:"object_box_error"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || r.N != 16 || r.Objects["sun"].N == 0 {
+		t.Errorf("--training-run 10 --json: exit %d, %v, report %q, stderr %q", code, err, out, stderr)
+	}
+	if code, _, stderr := run(t, "eval-generator", "--training-run", "2000000"); code != exitUsage || !strings.Contains(stderr, "--training-run") {
+		t.Errorf("--training-run 2000000: exit %d, %q; want a usage error", code, stderr)
 	}
 	b := decodePNG(t, cmp).Bounds()
 	if b.Dx() != 6*64+5*picture.Gutter || b.Dy() != len(comparePrompts)*(64+picture.Gutter)-picture.Gutter {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"iter"
+	"maps"
 	"math"
+	"slices"
 
 	"dualprocess/model"
 	"dualprocess/training/judge"
@@ -22,11 +25,41 @@ type Report struct {
 	Horizon int     `json:"horizon_agreed"` // horizon judge within HorizonTolerance px of the truth
 	Line    int     `json:"lineweight_agreed"`
 	Palette int     `json:"palette_agreed"`
+	// Objects is, per kind of object (and "sun" for the sun or moon), the
+	// mean absolute pixel error inside its box: whether G draws it where
+	// the renderer does, which the image-wide error hardly shows.
+	Objects map[string]BoxError `json:"object_box_error,omitempty"`
+}
+
+// BoxError is the mean absolute pixel error (per channel, 0..1) inside the
+// boxes of N objects of one kind. Where the scene without objects of that
+// kind stays otherwise the same (not for the sun, nor a boat whose water
+// would go with it; AbsentN objects), Absent is the error there of that
+// render, which is about what a generator that leaves the object out
+// scores, and Drawn how much of the way from that to the renderer's object
+// (error 0) the generator goes on them: 1 - its error / Absent.
+type BoxError struct {
+	N       int     `json:"n"`
+	MAE     float64 `json:"mean_abs_error"`
+	AbsentN int     `json:"absent_n,omitempty"`
+	Absent  float64 `json:"absent_error,omitempty"`
+	Drawn   float64 `json:"drawn,omitempty"`
 }
 
 func (r Report) String() string {
 	pct := func(k int) string { return fmt.Sprintf("%.1f%% (%d/%d)", 100*float64(k)/float64(max(1, r.N)), k, r.N) }
-	return fmt.Sprintf("mae %.4f  horizon %s  lineweight %s  palette %s", r.MAE, pct(r.Horizon), pct(r.Line), pct(r.Palette))
+	out := fmt.Sprintf("mae %.4f  horizon %s  lineweight %s  palette %s", r.MAE, pct(r.Horizon), pct(r.Line), pct(r.Palette))
+	if len(r.Objects) > 0 {
+		out += "\nmae inside the boxes of (left out: the render without them; drawn: 1 - mae / left out):"
+		for _, k := range slices.Sorted(maps.Keys(r.Objects)) {
+			e := r.Objects[k]
+			out += fmt.Sprintf("\n  %-6s %.4f  n %d", k, e.MAE, e.N)
+			if e.AbsentN > 0 {
+				out += fmt.Sprintf("  left out %.4f  drawn %.0f%%", e.Absent, 100*e.Drawn)
+			}
+		}
+	}
+	return out
 }
 
 // Rates returns the horizon, line-width and palette agreement as fractions.
@@ -44,6 +77,21 @@ func EvaluateHeldOut(ctx context.Context, gen *model.Generator, n int) (Report, 
 	return Evaluate(ctx, gen, exs)
 }
 
+// EvaluateTraining evaluates gen on the first n training pairs of the
+// pretraining run with seed runSeed (pretrain generator --seed), which that
+// run trained on when n is within its pool: whether what G gets wrong on
+// held-out pairs it also gets wrong on pairs it has seen.
+func EvaluateTraining(ctx context.Context, gen *model.Generator, runSeed uint64, n int) (Report, error) {
+	exs := make([]Example, n)
+	for i := range exs {
+		exs[i] = trainExample(runSeed, i)
+	}
+	if err := render(ctx, exs); err != nil {
+		return Report{}, err
+	}
+	return Evaluate(ctx, gen, exs)
+}
+
 // Evaluate generates every example (whose targets are rendered) and compares
 // it with the truth: mean absolute pixel error, and the horizon, line-width
 // and palette judges against the truth's horizon row, outline width and palette.
@@ -52,10 +100,32 @@ func Evaluate(ctx context.Context, gen *model.Generator, exs []Example) (Report,
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{N: len(exs)}
+	r := Report{N: len(exs), Objects: map[string]BoxError{}}
+	type sums struct{ all, gen, absent float64 }
+	boxSums := map[string]*sums{}
 	for i, ex := range exs {
 		r.MAE += meanAbsDiff(imgs[i], ex.Target) / float64(len(exs))
 		tr := ex.Truth
+		absent := map[string]*image.RGBA{}
+		for kind, box := range objectBoxes(tr) {
+			e, s := r.Objects[kind], boxSums[kind]
+			if s == nil {
+				s = &sums{}
+				boxSums[kind] = s
+			}
+			e.N++
+			gen := boxAbsDiff(imgs[i], ex.Target, box)
+			s.all += gen
+			if p, ok := without(ex.Prompt, kind); ok {
+				if absent[kind] == nil {
+					absent[kind] = world.Render(world.Sample(p, world.Noise(ex.Seed))).Image
+				}
+				e.AbsentN++
+				s.gen += gen
+				s.absent += boxAbsDiff(absent[kind], ex.Target, box)
+			}
+			r.Objects[kind] = e
+		}
 		row, w := tr.HorizonFrac, tr.OutlineWidth
 		if res, err := judge.Check(imgs[i], judge.Target{Kind: "horizon", Row: &row, Tolerance: HorizonTolerance}); err == nil && res.Verdict.Pass {
 			r.Horizon++
@@ -66,6 +136,14 @@ func Evaluate(ctx context.Context, gen *model.Generator, exs []Example) (Report,
 		if res, err := judge.Check(imgs[i], judge.Target{Kind: "palette", Colors: Hexes(tr)}); err == nil && res.Verdict.Pass {
 			r.Palette++
 		}
+	}
+	for kind, s := range boxSums {
+		e := r.Objects[kind]
+		e.MAE = s.all / float64(e.N)
+		if e.AbsentN > 0 && s.absent > 0 {
+			e.Absent, e.Drawn = s.absent/float64(e.AbsentN), 1-s.gen/s.absent
+		}
+		r.Objects[kind] = e
 	}
 	return r, nil
 }
@@ -106,15 +184,63 @@ func Hexes(t world.Truth) []string {
 	return cols
 }
 
-func meanAbsDiff(a, b *image.RGBA) float64 {
+func meanAbsDiff(a, b *image.RGBA) float64 { return boxAbsDiff(a, b, a.Bounds()) }
+
+// boxAbsDiff is the mean absolute difference of a and b inside r, per
+// channel, 0..1 (0 for an empty r).
+func boxAbsDiff(a, b *image.RGBA, r image.Rectangle) float64 {
+	r = r.Intersect(a.Bounds()).Intersect(b.Bounds())
 	var s float64
-	var n int
-	for i := range a.Pix {
-		if i%4 == 3 {
-			continue
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		pa, pb := a.Pix[a.PixOffset(r.Min.X, y):], b.Pix[b.PixOffset(r.Min.X, y):]
+		for i := range 4 * r.Dx() {
+			if i%4 != 3 {
+				s += math.Abs(float64(pa[i]) - float64(pb[i]))
+			}
 		}
-		s += math.Abs(float64(a.Pix[i]) - float64(b.Pix[i]))
-		n++
 	}
-	return s / float64(n) / 255
+	if r.Empty() {
+		return 0
+	}
+	return s / float64(3*r.Dx()*r.Dy()) / 255
+}
+
+// without is p without objects of kind; false for the sun or moon, which
+// come with the time of day, and for a boat that brings the scene's water.
+// The world draws each kind from its own noise components, so the rest of
+// the scene stays as it was.
+func without(p world.Prompt, kind string) (world.Prompt, bool) {
+	switch kind {
+	case "house":
+		p.House = false
+	case "boat":
+		p.Boat = false
+		if !p.HasWater() {
+			return p, false
+		}
+	case "tree":
+		p.Trees = false
+	default:
+		return p, false
+	}
+	return p, true
+}
+
+// objectBoxes yields each object's box in whole pixels (the ones it
+// touches) by kind; the sun's or moon's disc as "sun". Several objects of
+// a kind (trees) are yielded one by one.
+func objectBoxes(t world.Truth) iter.Seq2[string, image.Rectangle] {
+	px := func(x0, y0, x1, y1 float64) image.Rectangle {
+		return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
+	}
+	return func(yield func(string, image.Rectangle) bool) {
+		if s := t.Sun; s != nil && !yield("sun", px(s.X-s.Radius, s.Y-s.Radius, s.X+s.Radius, s.Y+s.Radius)) {
+			return
+		}
+		for _, o := range t.Objects {
+			if !yield(o.Kind, px(o.Box[0], o.Box[1], o.Box[2], o.Box[3])) {
+				return
+			}
+		}
+	}
 }
