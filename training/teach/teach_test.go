@@ -242,7 +242,7 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 
 // The settings a task leaves unset that depend on its judge: a horizon task
 // moves its rated images by HorizonShift, the others do not move them; a
-// line-weight task adapts the prompt embedding alone at LineWeightRate, the
+// line-weight task adapts LineWeightTargets at LineWeightRate, the
 // others the scene-layout layers at the default rate; a sky task keeps the
 // image with SkyPreserve, the others with the default weight. A task's own
 // values win. The defaults are not written into the task, so a task whose judge
@@ -290,8 +290,9 @@ func TestDefaultsByJudge(t *testing.T) {
 	}
 }
 
-// A line-weight task's adapter has the prompt embedding alone.
-func TestLineWeightTaskAdaptsThePromptEmbedding(t *testing.T) {
+// A line-weight task's adapter has the prompt embedding and the dense layer
+// that reads the noise, and no more.
+func TestLineWeightTaskAdaptsThePromptEmbeddingAndTheNoise(t *testing.T) {
 	task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", `"train": {"batch": 2}`),
 		"judge", `"judge": {"kind": "lineweight", "width": 1.5}`)))
 	if err != nil {
@@ -302,8 +303,8 @@ func TestLineWeightTaskAdaptsThePromptEmbedding(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.vm.Close()
-	if layers := slices.Sorted(maps.Keys(s.adapter.A)); !slices.Equal(layers, []string{"prompt"}) {
-		t.Errorf("adapted layers %v, want [prompt]", layers)
+	if layers := slices.Sorted(maps.Keys(s.adapter.A)); !slices.Equal(layers, []string{"fc", "prompt"}) {
+		t.Errorf("adapted layers %v, want [fc prompt]", layers)
 	}
 }
 
