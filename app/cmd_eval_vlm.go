@@ -156,8 +156,8 @@ func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 	fmt.Fprintf(&sb, "%d examples per family and source, seed %d, rater of %d weights\n", ev.N, ev.Seed, r.NumParams())
 	for _, res := range ev.Results {
 		if res.Generated != nil && res.Noise == 0 {
-			fmt.Fprintf(&sb, "generator samples: %d used, %d skipped as too far from the render whose truth they would take (mean abs error > %.2f, or the sun moved > %.1f px)\n",
-				res.Generated.Generated, res.Generated.Rejected, raterfit.MaxGeneratedError, raterfit.MaxSunShift)
+			fmt.Fprintf(&sb, "generator samples: %d used, %d skipped as too far from the render whose truth they would take (mean abs error > %.2f, the sun moved > %.1f px, or a kind of object under %.0f%% drawn)\n",
+				res.Generated.Generated, res.Generated.Rejected, raterfit.MaxGeneratedError, raterfit.MaxSunShift, 100*raterfit.MinObjectDrawn)
 		}
 	}
 	if ev.Skipped != "" {

@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"iter"
 	"maps"
-	"math"
 	"slices"
 
 	"dualprocess/model"
+	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/world"
 )
@@ -104,25 +103,25 @@ func Evaluate(ctx context.Context, gen *model.Generator, exs []Example) (Report,
 	type sums struct{ all, gen, absent float64 }
 	boxSums := map[string]*sums{}
 	for i, ex := range exs {
-		r.MAE += meanAbsDiff(imgs[i], ex.Target) / float64(len(exs))
+		r.MAE += picture.MeanAbsDiff(imgs[i], ex.Target) / float64(len(exs))
 		tr := ex.Truth
 		absent := map[string]*image.RGBA{}
-		for kind, box := range objectBoxes(tr) {
+		for kind, box := range tr.Boxes() {
 			e, s := r.Objects[kind], boxSums[kind]
 			if s == nil {
 				s = &sums{}
 				boxSums[kind] = s
 			}
 			e.N++
-			gen := boxAbsDiff(imgs[i], ex.Target, box)
+			gen := picture.BoxAbsDiff(imgs[i], ex.Target, box)
 			s.all += gen
-			if p, ok := without(ex.Prompt, kind); ok {
+			if p, ok := ex.Prompt.Without(kind); ok {
 				if absent[kind] == nil {
 					absent[kind] = world.Render(world.Sample(p, world.Noise(ex.Seed))).Image
 				}
 				e.AbsentN++
 				s.gen += gen
-				s.absent += boxAbsDiff(absent[kind], ex.Target, box)
+				s.absent += picture.BoxAbsDiff(absent[kind], ex.Target, box)
 			}
 			r.Objects[kind] = e
 		}
@@ -182,65 +181,4 @@ func Hexes(t world.Truth) []string {
 		cols = append(cols, e.Hex)
 	}
 	return cols
-}
-
-func meanAbsDiff(a, b *image.RGBA) float64 { return boxAbsDiff(a, b, a.Bounds()) }
-
-// boxAbsDiff is the mean absolute difference of a and b inside r, per
-// channel, 0..1 (0 for an empty r).
-func boxAbsDiff(a, b *image.RGBA, r image.Rectangle) float64 {
-	r = r.Intersect(a.Bounds()).Intersect(b.Bounds())
-	var s float64
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		pa, pb := a.Pix[a.PixOffset(r.Min.X, y):], b.Pix[b.PixOffset(r.Min.X, y):]
-		for i := range 4 * r.Dx() {
-			if i%4 != 3 {
-				s += math.Abs(float64(pa[i]) - float64(pb[i]))
-			}
-		}
-	}
-	if r.Empty() {
-		return 0
-	}
-	return s / float64(3*r.Dx()*r.Dy()) / 255
-}
-
-// without is p without objects of kind; false for the sun or moon, which
-// come with the time of day, and for a boat that brings the scene's water.
-// The world draws each kind from its own noise components, so the rest of
-// the scene stays as it was.
-func without(p world.Prompt, kind string) (world.Prompt, bool) {
-	switch kind {
-	case "house":
-		p.House = false
-	case "boat":
-		p.Boat = false
-		if !p.HasWater() {
-			return p, false
-		}
-	case "tree":
-		p.Trees = false
-	default:
-		return p, false
-	}
-	return p, true
-}
-
-// objectBoxes yields each object's box in whole pixels (the ones it
-// touches) by kind; the sun's or moon's disc as "sun". Several objects of
-// a kind (trees) are yielded one by one.
-func objectBoxes(t world.Truth) iter.Seq2[string, image.Rectangle] {
-	px := func(x0, y0, x1, y1 float64) image.Rectangle {
-		return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
-	}
-	return func(yield func(string, image.Rectangle) bool) {
-		if s := t.Sun; s != nil && !yield("sun", px(s.X-s.Radius, s.Y-s.Radius, s.X+s.Radius, s.Y+s.Radius)) {
-			return
-		}
-		for _, o := range t.Objects {
-			if !yield(o.Kind, px(o.Box[0], o.Box[1], o.Box[2], o.Box[3])) {
-				return
-			}
-		}
-	}
 }

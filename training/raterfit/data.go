@@ -154,7 +154,7 @@ func SunMatch(img *image.RGBA, r world.Rendering) (shift, kept float64) {
 // NewScene renders a random scene (held out or for training). With a
 // painter it replaces the image by the generator's sample; ok is false when
 // that sample strays too far from the render to share its truth: overall
-// (MaxGeneratedError) or at the sun (SunMatch).
+// (MaxGeneratedError), at the sun (SunMatch) or at its objects (MinObjectDrawn).
 func NewScene(rng *rand.Rand, heldOut bool, paint Painter) (s Scene, ok bool, err error) {
 	seed := rng.Int64() &^ heldOutBit
 	if heldOut {
@@ -169,7 +169,7 @@ func NewScene(rng *rand.Rand, heldOut bool, paint Painter) (s Scene, ok bool, er
 	if err != nil {
 		return s, false, fmt.Errorf("generator sample: %w", err)
 	}
-	if MeanAbsDiff(img, s.Image) > MaxGeneratedError || !sunKept(img, s.Rendering) {
+	if picture.MeanAbsDiff(img, s.Image) > MaxGeneratedError || !sunKept(img, s.Rendering) || !objectsKept(img, s.Rendering, p, z) {
 		return s, false, nil
 	}
 	s.Image, s.Generated = img, true
@@ -179,17 +179,6 @@ func NewScene(rng *rand.Rand, heldOut bool, paint Painter) (s Scene, ok bool, er
 func sunKept(img *image.RGBA, r world.Rendering) bool {
 	shift, kept := SunMatch(img, r)
 	return shift <= MaxSunShift && kept >= MinSunKept
-}
-
-// MeanAbsDiff is the mean absolute RGB difference of two same-size images, 0..1.
-func MeanAbsDiff(a, b *image.RGBA) float64 {
-	var sum float64
-	for i := range a.Pix {
-		if i%4 != 3 {
-			sum += math.Abs(float64(a.Pix[i]) - float64(b.Pix[i]))
-		}
-	}
-	return sum / 255 / float64(len(a.Pix)/4*3)
 }
 
 // Make draws an example of family from scenes (vqa.Generate's scene

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"dualprocess/model"
+	"dualprocess/picture"
 	"dualprocess/training/vqa"
 	"dualprocess/training/world"
 
@@ -483,8 +484,8 @@ func TestGeneratorSamplesWithTheSunElsewhereAreRejected(t *testing.T) {
 				}
 			}
 		}
-		if MeanAbsDiff(out, r.Image) > MaxGeneratedError {
-			return nil, fmt.Errorf("the moved sun changed the image by %.3f overall: the test needs it local", MeanAbsDiff(out, r.Image))
+		if picture.MeanAbsDiff(out, r.Image) > MaxGeneratedError {
+			return nil, fmt.Errorf("the moved sun changed the image by %.3f overall: the test needs it local", picture.MeanAbsDiff(out, r.Image))
 		}
 		return out, nil
 	}

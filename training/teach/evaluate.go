@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dualprocess/model"
+	"dualprocess/picture"
 	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 	"dualprocess/training/world"
@@ -102,7 +103,7 @@ func Evaluate(ctx context.Context, task *Task, gen *model.Generator, rater Rater
 				return nil, err
 			}
 			res.After = &r
-			res.Change = meanAbsDiff(img, imgs.Before[len(imgs.Before)-1])
+			res.Change = picture.MeanAbsDiff(img, imgs.Before[len(imgs.Before)-1])
 			imgs.After = append(imgs.After, img)
 		}
 		rep.Eval = append(rep.Eval, res)
@@ -175,16 +176,4 @@ func summarize(seeds []SeedResult, after bool) Summary {
 		s.MedianError = (errs[(len(errs)-1)/2] + errs[len(errs)/2]) / 2
 	}
 	return s
-}
-
-// meanAbsDiff is the mean absolute RGB difference of two same-size images, 0..1.
-func meanAbsDiff(a, b *image.RGBA) float64 {
-	var sum, n float64
-	for i := range a.Pix {
-		if i%4 != 3 {
-			sum += math.Abs(float64(a.Pix[i]) - float64(b.Pix[i]))
-			n++
-		}
-	}
-	return sum / max(n, 1) / 255
 }

@@ -206,3 +206,24 @@ func appendNew(list []string, w string) []string {
 	}
 	return append(list, w)
 }
+
+// Without is p without objects of kind ("house", "boat" or "tree"); false
+// for any other kind (the sun or moon comes with the time of day) and for a
+// boat that brings the scene's water. Each kind is drawn from noise
+// components of its own, so the rest of the scene stays as it was.
+func (p Prompt) Without(kind string) (Prompt, bool) {
+	switch kind {
+	case "house":
+		p.House = false
+	case "boat":
+		p.Boat = false
+		if !p.HasWater() {
+			return p, false
+		}
+	case "tree":
+		p.Trees = false
+	default:
+		return p, false
+	}
+	return p, true
+}

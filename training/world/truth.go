@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"image"
+	"iter"
 	"math"
 	"sort"
 )
@@ -113,3 +114,22 @@ func (s Scene) truth(img *image.RGBA, major []int16, labels []string) Truth {
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// Boxes yields the box of the sun or moon (as "sun") and of each object
+// (by kind, one at a time: a scene may have several trees), in the whole
+// pixels they touch.
+func (t Truth) Boxes() iter.Seq2[string, image.Rectangle] {
+	px := func(x0, y0, x1, y1 float64) image.Rectangle {
+		return image.Rect(int(math.Floor(x0)), int(math.Floor(y0)), int(math.Ceil(x1)), int(math.Ceil(y1)))
+	}
+	return func(yield func(string, image.Rectangle) bool) {
+		if s := t.Sun; s != nil && !yield("sun", px(s.X-s.Radius, s.Y-s.Radius, s.X+s.Radius, s.Y+s.Radius)) {
+			return
+		}
+		for _, o := range t.Objects {
+			if !yield(o.Kind, px(o.Box[0], o.Box[1], o.Box[2], o.Box[3])) {
+				return
+			}
+		}
+	}
+}

@@ -1,4 +1,4 @@
-package pretrain
+package world
 
 import (
 	"image"
@@ -7,20 +7,20 @@ import (
 	"slices"
 	"testing"
 
-	"dualprocess/training/world"
+	"dualprocess/picture"
 )
 
 // An image that misses the house (its box painted over with the ground
 // beside it) differs from the render only inside the house's box, and the
 // box error says so where the image-wide error hardly does.
 func TestBoxErrorShowsAMissingObject(t *testing.T) {
-	p, err := world.ParsePrompt("hills at noon with house")
+	p, err := ParsePrompt("hills at noon with house")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := world.Render(world.Sample(p, world.Noise(100)))
+	r := Render(Sample(p, Noise(100)))
 	boxes := map[string]image.Rectangle{}
-	for kind, b := range objectBoxes(r.Truth) {
+	for kind, b := range r.Truth.Boxes() {
 		boxes[kind] = b
 	}
 	house, ok := boxes["house"]
@@ -32,18 +32,18 @@ func TestBoxErrorShowsAMissingObject(t *testing.T) {
 	ground := r.Image.At(house.Min.X-2, house.Max.Y-1)
 	draw.Draw(missing, house, image.NewUniform(ground), image.Point{}, draw.Src)
 
-	if e := boxAbsDiff(r.Image, r.Image, house); e != 0 {
+	if e := picture.BoxAbsDiff(r.Image, r.Image, house); e != 0 {
 		t.Errorf("an image against itself: box error %g, want 0", e)
 	}
-	inside, whole := boxAbsDiff(missing, r.Image, house), meanAbsDiff(missing, r.Image)
+	inside, whole := picture.BoxAbsDiff(missing, r.Image, house), picture.MeanAbsDiff(missing, r.Image)
 	if inside < 0.1 {
 		t.Errorf("house painted out: box error %.3f, want >= 0.1", inside)
 	}
-	share := float64(house.Dx()*house.Dy()) / float64(world.Size*world.Size)
+	share := float64(house.Dx()*house.Dy()) / float64(Size*Size)
 	if math.Abs(whole-inside*share) > 1e-9 {
 		t.Errorf("image-wide error %.5f, want the box's %.5f times its share %.4f", whole, inside, share)
 	}
-	if sun := boxes["sun"]; !sun.Overlaps(house) && boxAbsDiff(missing, r.Image, sun) != 0 {
+	if sun := boxes["sun"]; !sun.Overlaps(house) && picture.BoxAbsDiff(missing, r.Image, sun) != 0 {
 		t.Errorf("the sun's box %v changed though only the house was painted out", sun)
 	}
 }
@@ -55,35 +55,35 @@ func TestLeavingAnObjectOutKeepsTheRestOfTheScene(t *testing.T) {
 	for _, c := range []struct{ prompt, kind string }{
 		{"hills at noon with house", "house"}, {"lake at dawn with boat", "boat"}, {"mountains at sunset with trees", "tree"},
 	} {
-		p, err := world.ParsePrompt(c.prompt)
+		p, err := ParsePrompt(c.prompt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, ok := without(p, c.kind)
+		q, ok := p.Without(c.kind)
 		if !ok {
 			t.Fatalf("%q: cannot leave out %s", c.prompt, c.kind)
 		}
 		for seed := int64(100); seed < 108; seed++ {
-			r, r0 := world.Render(world.Sample(p, world.Noise(seed))), world.Render(world.Sample(q, world.Noise(seed)))
+			r, r0 := Render(Sample(p, Noise(seed))), Render(Sample(q, Noise(seed)))
 			var boxes []image.Rectangle
-			for kind, b := range objectBoxes(r.Truth) {
+			for kind, b := range r.Truth.Boxes() {
 				if kind == c.kind {
 					boxes = append(boxes, b.Inset(-2)) // the outline, and its blend, round the box
 				}
 			}
-			if !slices.ContainsFunc(boxes, func(b image.Rectangle) bool { return boxAbsDiff(r.Image, r0.Image, b) > 0.02 }) {
+			if !slices.ContainsFunc(boxes, func(b image.Rectangle) bool { return picture.BoxAbsDiff(r.Image, r0.Image, b) > 0.02 }) {
 				t.Fatalf("%q seed %d without %s: boxes %v, and the object is still there", c.prompt, seed, c.kind, boxes)
 			}
 			var diff float64 // outside the boxes
-			for y := range world.Size {
-				for x := range world.Size {
+			for y := range Size {
+				for x := range Size {
 					pt := image.Pt(x, y)
 					if slices.ContainsFunc(boxes, func(b image.Rectangle) bool { return pt.In(b) }) {
 						continue
 					}
 					a, b := r.Image.RGBAAt(x, y), r0.Image.RGBAAt(x, y)
 					for _, d := range []int{int(a.R) - int(b.R), int(a.G) - int(b.G), int(a.B) - int(b.B)} {
-						diff += math.Abs(float64(d)) / 255 / (3 * world.Size * world.Size)
+						diff += math.Abs(float64(d)) / 255 / (3 * Size * Size)
 					}
 				}
 			}
@@ -92,10 +92,10 @@ func TestLeavingAnObjectOutKeepsTheRestOfTheScene(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := without(world.Prompt{Kind: "hills", Boat: true}, "boat"); ok {
+	if _, ok := (Prompt{Kind: "hills", Boat: true}).Without("boat"); ok {
 		t.Error("a boat on hills brings its water; leaving it out must not count")
 	}
-	if _, ok := without(world.Prompt{Kind: "lake"}, "sun"); ok {
+	if _, ok := (Prompt{Kind: "lake"}).Without("sun"); ok {
 		t.Error("the sun cannot be left out")
 	}
 }
