@@ -100,30 +100,13 @@ func Evaluate(ctx context.Context, gen *model.Generator, exs []Example) (Report,
 		return Report{}, err
 	}
 	r := Report{N: len(exs), Objects: map[string]BoxError{}}
-	type sums struct{ all, gen, absent float64 }
-	boxSums := map[string]*sums{}
+	sums := map[string]world.BoxErrors{}
 	for i, ex := range exs {
 		r.MAE += picture.MeanAbsDiff(imgs[i], ex.Target) / float64(len(exs))
 		tr := ex.Truth
-		absent := map[string]*image.RGBA{}
-		for kind, box := range tr.Boxes() {
-			e, s := r.Objects[kind], boxSums[kind]
-			if s == nil {
-				s = &sums{}
-				boxSums[kind] = s
-			}
-			e.N++
-			gen := picture.BoxAbsDiff(imgs[i], ex.Target, box)
-			s.all += gen
-			if p, ok := ex.Prompt.Without(kind); ok {
-				if absent[kind] == nil {
-					absent[kind] = world.Render(world.Sample(p, world.Noise(ex.Seed))).Image
-				}
-				e.AbsentN++
-				s.gen += gen
-				s.absent += picture.BoxAbsDiff(absent[kind], ex.Target, box)
-			}
-			r.Objects[kind] = e
+		rendering := world.Rendering{Image: ex.Target, Truth: tr}
+		for kind, e := range world.ObjectErrors(imgs[i], rendering, ex.Prompt, world.Noise(ex.Seed)) {
+			sums[kind] = sums[kind].Add(e)
 		}
 		row, w := tr.HorizonFrac, tr.OutlineWidth
 		if res, err := judge.Check(imgs[i], judge.Target{Kind: "horizon", Row: &row, Tolerance: HorizonTolerance}); err == nil && res.Verdict.Pass {
@@ -136,13 +119,12 @@ func Evaluate(ctx context.Context, gen *model.Generator, exs []Example) (Report,
 			r.Palette++
 		}
 	}
-	for kind, s := range boxSums {
-		e := r.Objects[kind]
-		e.MAE = s.all / float64(e.N)
-		if e.AbsentN > 0 && s.absent > 0 {
-			e.Absent, e.Drawn = s.absent/float64(e.AbsentN), 1-s.gen/s.absent
+	for kind, e := range sums {
+		b := BoxError{N: e.N, MAE: e.Sum / float64(e.N)}
+		if d, ok := e.Drawn(); ok {
+			b.AbsentN, b.Absent, b.Drawn = e.Out, e.Absent/float64(e.Out), d
 		}
-		r.Objects[kind] = e
+		r.Objects[kind] = b
 	}
 	return r, nil
 }

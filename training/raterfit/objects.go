@@ -3,7 +3,6 @@ package raterfit
 import (
 	"image"
 
-	"dualprocess/picture"
 	"dualprocess/training/world"
 )
 
@@ -18,28 +17,13 @@ const MinObjectDrawn = 0.5
 
 // ObjectsDrawn is, for each kind of object of r that can be left out of its
 // prompt p (houses, trees, a boat on water), the share of the way from the
-// render without them (noise z) to r that img goes inside their boxes:
-// 1 - img's error there / the error there of the render without them.
+// render without them (noise z) to r that img goes inside their boxes
+// (world.BoxErrors.Drawn).
 func ObjectsDrawn(img *image.RGBA, r world.Rendering, p world.Prompt, z []float64) map[string]float64 {
-	type sums struct{ img, absent float64 }
-	by := map[string]*sums{}
-	absent := map[string]*image.RGBA{}
-	for kind, box := range r.Truth.Boxes() {
-		q, ok := p.Without(kind)
-		if !ok {
-			continue
-		}
-		if absent[kind] == nil {
-			absent[kind] = world.Render(world.Sample(q, z)).Image
-			by[kind] = &sums{}
-		}
-		by[kind].img += picture.BoxAbsDiff(img, r.Image, box)
-		by[kind].absent += picture.BoxAbsDiff(absent[kind], r.Image, box)
-	}
 	out := map[string]float64{}
-	for kind, s := range by {
-		if s.absent > 0 { // objects hidden behind others change nothing: no verdict
-			out[kind] = 1 - s.img/s.absent
+	for kind, e := range world.ObjectErrors(img, r, p, z) {
+		if d, ok := e.Drawn(); ok {
+			out[kind] = d
 		}
 	}
 	return out
