@@ -157,6 +157,25 @@ func TestHelpListsEveryCommand(t *testing.T) {
 			t.Errorf("help does not list %s with its summary", name)
 		}
 	}
+	// One line a command, descriptions in one column (a newline in a
+	// summary breaks the table's alignment for every row after it).
+	col := -1
+	for _, line := range strings.Split(stdout, "\n") {
+		name, _, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if _, known := commands[name]; !ok || !known || !strings.HasPrefix(line, "  ") {
+			continue
+		}
+		at := len(line) - len(strings.TrimLeft(line[2+len(name):], " "))
+		if col >= 0 && at != col {
+			t.Errorf("%s's description starts at column %d, the others at %d:\n%s", name, at, col, stdout)
+		}
+		col = at
+	}
+	for name, c := range commands {
+		if strings.Contains(c.summary, "\n") {
+			t.Errorf("%s's summary has a newline; the help list wants one line", name)
+		}
+	}
 }
 
 func TestHelpCommandShowsFlags(t *testing.T) {

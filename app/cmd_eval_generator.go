@@ -16,7 +16,7 @@ import (
 func init() {
 	register(command{
 		name: "eval-generator",
-		summary: "Measure how closely the generator reproduces the renderer on held-out (prompt, seed) pairs:\n" +
+		summary: "Measure how closely the generator reproduces the renderer on held-out (prompt, seed) pairs: " +
 			"mean absolute pixel error and the horizon, line-width and palette judges against the truth.",
 		args:  "[--n N] [--training-run S] [--weights FILE] [--json] [--compare FILE.png]",
 		setup: setupEvalGenerator,
