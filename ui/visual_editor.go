@@ -35,6 +35,8 @@ type visualEditor struct {
 	judgeLabel *widget.Label
 	undo, redo *widget.Button
 	object     fyne.CanvasObject
+	// the option rows (label and control) the current tool takes
+	widthRow, colourRow []fyne.CanvasObject
 
 	judge         judge.Target // the task's judge; Kind "" for none
 	loadedStrokes []visual.Stroke
@@ -91,11 +93,10 @@ func newVisualEditor(w fyne.Window) *visualEditor {
 	v.undo = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), v.pad.Undo)
 	v.redo = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), v.pad.Redo)
 	clear := widget.NewButtonWithIcon("Clear", theme.ContentClearIcon(), v.pad.Clear)
-	options := container.New(layout.NewFormLayout(),
-		widget.NewLabel("Line width"), container.NewBorder(nil, nil, nil, widthValue, v.width),
-		widget.NewLabel("Palette"), container.NewHBox(container.NewCenter(v.colour), pick),
-		widget.NewLabel("Overlay"), v.mode,
-	)
+	v.widthRow = []fyne.CanvasObject{widget.NewLabel("Line width"), container.NewBorder(nil, nil, nil, widthValue, v.width)}
+	v.colourRow = []fyne.CanvasObject{widget.NewLabel("Palette"), container.NewHBox(container.NewCenter(v.colour), pick)}
+	options := container.New(layout.NewFormLayout(), slices.Concat(v.widthRow, v.colourRow,
+		[]fyne.CanvasObject{widget.NewLabel("Overlay"), v.mode})...)
 	v.object = container.NewVBox(bar, v.help, container.NewCenter(v.pad),
 		container.NewHBox(v.undo, v.redo, clear), v.judgeLabel, options)
 	v.SetTool(tool.All()[0])
@@ -114,12 +115,26 @@ func (v *visualEditor) SetTool(t tool.Tool) {
 		}
 		b.Refresh()
 	}
+	width, colour := t.Options()
+	showRow(v.widthRow, width)
+	showRow(v.colourRow, colour)
 	judged, ok := t.Judge()
 	v.help.Importance = widget.MediumImportance
 	if !ok {
 		v.help.Importance = widget.WarningImportance
 	}
 	v.help.SetText(t.Help() + "\n" + strings.ToUpper(judged[:1]) + judged[1:] + ".")
+}
+
+// showRow shows or hides a row of the options form.
+func showRow(row []fyne.CanvasObject, on bool) {
+	for _, o := range row {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
 }
 
 // SetColour sets the colour the palette tool adds.

@@ -3,6 +3,7 @@ package ui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"dualprocess/training/visual"
@@ -27,5 +28,19 @@ func TestLoadingATaskSelectsTheToolOfItsLastStroke(t *testing.T) {
 	v.Load(nil, TaskSpec{}) // no strokes: the tool stays
 	if got := v.pad.Tool().Kind(); got != "vline" {
 		t.Errorf("after loading no strokes the tool is %q, want it kept (vline)", got)
+	}
+}
+
+func TestTheEditorShowsOnlyTheOptionsTheToolTakes(t *testing.T) {
+	test.NewTempApp(t)
+	v := newVisualEditor(test.NewTempWindow(t, nil))
+	for _, tl := range tool.All() {
+		v.SetTool(tl)
+		width, colour := tl.Options()
+		shown := func(row []fyne.CanvasObject) bool { return row[0].Visible() && row[1].Visible() }
+		if shown(v.widthRow) != width || shown(v.colourRow) != colour {
+			t.Errorf("%s: width shown %v, colour shown %v; the tool takes width %v, colour %v",
+				tl.Name(), shown(v.widthRow), shown(v.colourRow), width, colour)
+		}
 	}
 }

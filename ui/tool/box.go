@@ -60,6 +60,8 @@ func (Box) Questions() []QA {
 
 func (Box) JudgeKind() string { return "sun" }
 
+func (Box) Options() (width, colour bool) { return true, false }
+
 func (Box) Judge() (string, bool) {
 	return "checked by the sun judge, which finds the centre of the sun (or moon)", true
 }

@@ -35,6 +35,8 @@ func (Horizon) Questions() []QA {
 
 func (Horizon) JudgeKind() string { return "horizon" }
 
+func (Horizon) Options() (width, colour bool) { return true, false }
+
 func (Horizon) Judge() (string, bool) {
 	return "checked by the horizon judge, which finds the horizon row in the image", true
 }

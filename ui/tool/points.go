@@ -77,6 +77,8 @@ func (Points) Questions() []QA {
 
 func (Points) JudgeKind() string { return "depth" }
 
+func (Points) Options() (width, colour bool) { return false, false }
+
 func (Points) Judge() (string, bool) {
 	return "checked by the depth judge, a depth model that orders A and B", true
 }

@@ -50,6 +50,8 @@ func (Reference) Questions() []QA {
 
 func (Reference) JudgeKind() string { return "lineweight" }
 
+func (Reference) Options() (width, colour bool) { return true, false }
+
 func (Reference) Judge() (string, bool) {
 	return "checked by the lineweight judge, which measures the width of the outlines", true
 }

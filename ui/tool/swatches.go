@@ -58,6 +58,8 @@ func (Swatches) Questions() []QA {
 
 func (Swatches) JudgeKind() string { return "palette" }
 
+func (Swatches) Options() (width, colour bool) { return false, true }
+
 func (Swatches) Judge() (string, bool) {
 	return "checked by the palette judge: every part of the image near one of the strip's colours (mean ΔE), each of them used, so the strip needs every colour the picture should have", true
 }

@@ -54,6 +54,9 @@ type Tool interface {
 	// JudgeKind is the kind of judge.Target the tool's strokes imply ("" for
 	// none).
 	JudgeKind() string
+	// Options says which drawing options the tool's strokes take: the
+	// line width, the colour a swatch adds. The editor shows only those.
+	Options() (width, colour bool)
 	// Target is the judge's target implied by the tool's strokes, false
 	// when there are none (or the tool implies no judge).
 	Target(strokes []visual.Stroke) (judge.Target, bool)

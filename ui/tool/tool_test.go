@@ -134,3 +134,24 @@ func targetOf(t *testing.T, tl Tool, e *editor) judge.Target {
 	}
 	return target
 }
+
+// reading is an editor that notes which drawing options a tool reads.
+type reading struct {
+	*editor
+	width, colour bool
+}
+
+func (r *reading) Width() float64      { r.width = true; return r.editor.Width() }
+func (r *reading) Colour() color.Color { r.colour = true; return r.editor.Colour() }
+
+func TestEveryToolNamesTheOptionsItsStrokesTake(t *testing.T) {
+	for _, tl := range All() {
+		r := &reading{editor: newEditor()}
+		tap(tl, r, 0.4, 0.5)
+		tl.Drag(r, Point{0.2, 0.3}, Point{0.7, 0.6})
+		tap(tl, r, 0.6, 0.7)
+		if w, c := tl.Options(); w != r.width || c != r.colour {
+			t.Errorf("%s says it takes width %v, colour %v; drawing read width %v, colour %v", tl.Name(), w, c, r.width, r.colour)
+		}
+	}
+}

@@ -34,6 +34,8 @@ func (Vertical) Questions() []QA {
 
 func (Vertical) JudgeKind() string { return "tree" }
 
+func (Vertical) Options() (width, colour bool) { return true, false }
+
 func (Vertical) Judge() (string, bool) {
 	return "checked by the tree judge, which estimates how much of the image at the line trees cover", true
 }
