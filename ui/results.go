@@ -86,6 +86,16 @@ func summaryText(res *Result) string {
 		b.Passed, b.Of, pct(b), b.RaterProb)
 }
 
+// shortSummary is summaryText in one short line, for the status line (the
+// results panel shows the whole).
+func shortSummary(res *Result) string {
+	b, a := res.Before, res.After
+	if a == nil {
+		return fmt.Sprintf("the judge passes %d of %d seeds.", b.Passed, b.Of)
+	}
+	return fmt.Sprintf("the judge passes %d of %d seeds (%d before); the rater was fooled on %d.", a.Passed, a.Of, b.Passed, a.RaterFooled)
+}
+
 // fill lays out one cell per evaluation seed: before and after, each with
 // the judge's verdict and the rater's probability.
 func (r *resultsView) fill() {

@@ -94,7 +94,7 @@ func (v *teachView) finish(spec TaskSpec, dir string, res *Result, err error, ov
 		v.host.say(fmt.Sprintf("Stopped %s after %d of %d steps; the results below are of the adapter so far.",
 			spec.Name, res.StepsDone, res.Steps))
 	default:
-		v.host.say(fmt.Sprintf("Taught %s. %s Save the adapter to keep it.", spec.Name, summaryText(res)))
+		v.host.say(fmt.Sprintf("Taught %s: %s Save the adapter to keep it.", spec.Name, shortSummary(res)))
 	}
 	if v.finished != nil {
 		v.finished()

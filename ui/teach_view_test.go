@@ -77,7 +77,8 @@ func TestTeachShowsProgressAndTheResult(t *testing.T) {
 		!strings.Contains(run.results.summary.Text, "the rater passes 2 seeds, of which the judge fails 0") {
 		t.Errorf("results %q with %d cells; want both seeds and the success rates", run.results.summary.Text, len(run.results.grid.Objects))
 	}
-	if !strings.Contains(s.status.Text, "Taught horizon-low") || s.status.Importance == widget.DangerImportance {
+	if !strings.Contains(s.status.Text, "Taught horizon-low: the judge passes 2 of 2 seeds (0 before); the rater was fooled on 0.") ||
+		strings.Contains(s.status.Text, "\n") || s.status.Importance == widget.DangerImportance {
 		t.Errorf("status %q", s.status.Text)
 	}
 	if run.stop.Disabled() == false || run.results.save.Disabled() {
