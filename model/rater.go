@@ -89,8 +89,15 @@ type RaterConfig struct {
 	// scores, and each image cell's best match in the drawing (Match). A
 	// palette question asks exactly that of every swatch and every colour
 	// of the image, which a pool over the strip blurs together.
-	Match     int     `json:"match,omitempty"`
-	MatchDim  int     `json:"match_dim,omitempty"`
+	Match    int `json:"match,omitempty"`
+	MatchDim int `json:"match_dim,omitempty"`
+	// ColourFit: a path that compares the image's pixels with the swatches
+	// drawn, in L*a*b* (ColourFit: how far the pixels are from their
+	// nearest swatch, how much of the image each swatch covers, how near
+	// each swatch comes to some pixel). The answers read its four values
+	// by a bilinear form with the question (answers.colour, grown at
+	// zero), so questions that have no use for colours can leave it out.
+	ColourFit bool    `json:"colour_fit,omitempty"`
 	AttendDim int     `json:"attend_dim,omitempty"`
 	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
@@ -200,6 +207,9 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	ls = append(ls, dense("answers", c.FC*c.Readout, answers, 1/math.Sqrt(float64(c.FC*c.Readout))))
 	if c.SceneAnswer { // starts at zero, like fc.scene
 		ls = append(ls, dense("answers.scene", c.AuxScene*c.Hidden, answers, 0))
+	}
+	if c.ColourFit { // starts at zero: a rater grown with it answers as before
+		ls = append(ls, dense("answers.colour", ColourFitOutputs*c.Hidden, answers, 0))
 	}
 	return ls
 }

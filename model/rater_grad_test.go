@@ -1,6 +1,7 @@
 package model
 
 import (
+	"image/color"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -27,8 +28,11 @@ func TestRaterGradientFloat64(t *testing.T) {
 	grown := tinyRaterConfig() // the shipped rater's paths grown at zero
 	grown.SceneRead, grown.ReadoutSkip, grown.SceneAnswer = true, true, true
 	grown.Match, grown.MatchDim = 2, 2
+	colour := tinyRaterConfig()
+	colour.ColourFit = true
 	t.Run("two questions per image", func(t *testing.T) { raterGradCheck(t, tinyRaterConfig(), 2) })
 	t.Run("grown paths", func(t *testing.T) { raterGradCheck(t, grown, 2) })
+	t.Run("colour fit", func(t *testing.T) { raterGradCheck(t, colour, 2) })
 	t.Run("film", func(t *testing.T) { raterGradCheck(t, film, 1) })
 }
 
@@ -56,6 +60,11 @@ func raterGradCheck(t *testing.T, cfg RaterConfig, questions int) {
 	d := visual.NewCanvas(RaterSize)
 	visual.HLine(d, visual.Red, 20, 2)
 	ov, _ := visual.NewOverlay(d, visual.Transparent)
+	if cfg.ColourFit { // swatches, which the colour path compares with the image
+		d = visual.NewCanvas(RaterSize)
+		visual.Swatches(d, []color.Color{visual.Red, color.RGBA{20, 90, 40, 255}}, 56, 64)
+		ov, _ = visual.NewOverlay(d, visual.Solid)
+	}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

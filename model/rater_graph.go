@@ -49,6 +49,11 @@ type RaterNet struct {
 	// 4x4 cell's maximum of Mask) and the image cells (1 where nothing is
 	// drawn in or beside the cell), the two sides Match compares.
 	Drawn, Undrawn *G.Node
+	// With Config.ColourFit, (Batch, 1, 64, 64) each: the swatches drawn
+	// (each opaque colour of the drawing that fills MinSwatchPixels or more
+	// numbered from 1) and the pixels to compare with them (1 where
+	// nothing is drawn in or beside the pixel).
+	Swatches, Plain *G.Node
 	// The question side has Batch*Questions rows (Questions per image).
 	Words  *G.Node // input (Batch*Questions*MaxWords, len(Words)+1, 1, 1): one-hot word ids
 	Target *G.Node // input (Batch*Questions, len(Answers)): one-hot desired answers
@@ -120,6 +125,10 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 		net.Drawn = b.input("drawn", opt.Batch, 1, regionCells, regionCells)
 		net.Undrawn = b.input("undrawn", opt.Batch, 1, regionCells, regionCells)
 	}
+	if r.Config.ColourFit {
+		net.Swatches = b.input("swatches", opt.Batch, 1, RaterSize, RaterSize)
+		net.Plain = b.input("plain", opt.Batch, 1, RaterSize, RaterSize)
+	}
 	net.Words = b.input("words", nq*r.Config.MaxWords, len(r.Words)+1, 1, 1)
 	net.Target = b.input("target", nq, len(r.Answers))
 	net.Logits = b.forward(net)
@@ -147,8 +156,8 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 	q = b.reshape(q, nq, c.MaxWords*c.Embed, 1, 1)
 	q = b.act(b.layer("question", q))
 
-	x := b.check(Overlay(net.Image, net.Scale, net.Offset))
-	x = b.withCoords(b.check(AppendChannels(x, net.Mask)))
+	seen := b.check(Overlay(net.Image, net.Scale, net.Offset))
+	x := b.withCoords(b.check(AppendChannels(seen, net.Mask)))
 	x = b.s2d(b.act(b.layer("stem64", x)))
 	x = b.act(b.layer("stem32", x))
 	x = b.s2d(b.act(b.layer("stem32b", x)))
@@ -222,6 +231,14 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 			s = b.check(RepeatRows(s, b.opt.Questions))
 		}
 		logits = b.check(G.Add(logits, b.layer("answers.scene", b.check(Outer(s, q)))))
+	}
+	if c.ColourFit { // the swatches against the image's pixels, read by the question
+		lab := b.check(LabOf(seen))
+		m := b.check(ColourFit(b.check(Median3(lab)), lab, net.Swatches, net.Plain))
+		if b.opt.Questions > 1 {
+			m = b.check(RepeatRows(m, b.opt.Questions))
+		}
+		logits = b.check(G.Add(logits, b.layer("answers.colour", b.check(Outer(m, q)))))
 	}
 	return b.reshape(logits, nq, len(b.r.Answers))
 }
@@ -336,6 +353,10 @@ func (net *RaterNet) SetOverlays(ovs []*visual.Overlay) error {
 			}
 		}
 		ins = append(ins, input{net.Drawn, drawn}, input{net.Undrawn, undrawn})
+	}
+	if net.Swatches != nil {
+		swatches, plain := colourSides(scale, offset, mask, net.batch)
+		ins = append(ins, input{net.Swatches, swatches}, input{net.Plain, plain})
 	}
 	for _, in := range ins {
 		if err := G.Let(in.n, fromFloat64(dt, in.v, in.n.Shape()...)); err != nil {

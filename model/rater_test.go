@@ -234,9 +234,9 @@ func TestRaterOpsGrad(t *testing.T) {
 	})
 }
 
-// A rater grown with SceneRead, ReadoutSkip, SceneAnswer or Match from
-// weights without them answers as before (fc.scene, readout.skip,
-// answers.scene and fc.match start at zero), and once the new layer has
+// A rater grown with SceneRead, ReadoutSkip, SceneAnswer, Match or ColourFit
+// from weights without them answers as before (fc.scene, readout.skip,
+// answers.scene, fc.match and answers.colour start at zero), and once the new layer has
 // weights its answers move.
 func TestGrownPathsStartSilentAndAreWiredIn(t *testing.T) {
 	strip := visual.NewCanvas(RaterSize) // Match compares a drawing with the image
@@ -245,13 +245,14 @@ func TestGrownPathsStartSilentAndAreWiredIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, layer := range []string{"fc.scene", "readout.skip", "answers.scene", "fc.match"} {
+	for _, layer := range []string{"fc.scene", "readout.skip", "answers.scene", "fc.match", "answers.colour"} {
 		cfg := tinyRaterConfig()
 		old := mustRater(t, cfg, 5)
 		cfg.SceneRead, cfg.ReadoutSkip, cfg.SceneAnswer = layer == "fc.scene", layer == "readout.skip", layer == "answers.scene"
 		if layer == "fc.match" {
 			cfg.Match, cfg.MatchDim = 2, 3
 		}
+		cfg.ColourFit = layer == "answers.colour"
 		growsSilently(t, old, mustRater(t, cfg, 6), layer, []*visual.Overlay{ov, nil})
 	}
 	cfg := tinyRaterConfig()

@@ -26,6 +26,11 @@ func (e Ensemble) LogProbs(images *G.Node, ov *visual.Overlay, qas []QA) (*G.Nod
 	return e.mean(func(f *FrozenRater) (*G.Node, error) { return f.LogProbs(images, ov, qas) })
 }
 
+// TemperedLogProbs is TemperedLogProbs of every rater, averaged.
+func (e Ensemble) TemperedLogProbs(images *G.Node, ov *visual.Overlay, qas []QA, t float64) (*G.Node, error) {
+	return e.mean(func(f *FrozenRater) (*G.Node, error) { return f.TemperedLogProbs(images, ov, qas, t) })
+}
+
 // Prob is the geometric mean of the raters' probabilities.
 func (e Ensemble) Prob(img image.Image, ov *visual.Overlay, question, answer string) (float64, error) {
 	if len(e) == 0 {

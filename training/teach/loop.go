@@ -140,9 +140,26 @@ type multiRater interface {
 	LogProbs(images *G.Node, overlay *visual.Overlay, qas []QA) (*G.Node, error)
 }
 
+// temperedRater can answer at a temperature (FrozenRater, Ensemble); the
+// pixel oracle, which has no answers, ignores the task's temperature.
+type temperedRater interface {
+	TemperedLogProbs(images *G.Node, overlay *visual.Overlay, qas []QA, t float64) (*G.Node, error)
+}
+
 // lossNode is the rater's mean cross-entropy of the desired answers over the
-// batch and the question/answer pairs.
+// batch and the question/answer pairs, at the task's temperature.
 func (s *session) lossNode(images *G.Node) (*G.Node, error) {
+	if t, ok := s.rater.(temperedRater); ok && s.task.Train.Temperature != 1 {
+		lp, err := t.TemperedLogProbs(images, s.overlay, s.task.Questions, s.task.Train.Temperature)
+		if err != nil {
+			return nil, err
+		}
+		mean, err := G.Mean(lp)
+		if err != nil {
+			return nil, err
+		}
+		return G.Neg(mean)
+	}
 	if m, ok := s.rater.(multiRater); ok && len(s.task.Questions) > 1 {
 		if lp, err := m.LogProbs(images, s.overlay, s.task.Questions); err == nil {
 			mean, err := G.Mean(lp)

@@ -10,6 +10,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
+	"gorgonia.org/tensor"
+
 	"dualprocess/model"
 	"dualprocess/training/visual"
 )
@@ -47,11 +49,50 @@ func (f *FrozenRater) LogProb(images *G.Node, ov *visual.Overlay, question, answ
 	return net.LogP, nil
 }
 
+// TemperedLogProbs is LogProbs of softmax(logits / t) instead of the
+// rater's own answer distribution (t 1: LogProbs). With t > 1 the loss
+// keeps pushing after the rater is sure: its gradient fades only when the
+// answer's logit leads by t times as much.
+func (f *FrozenRater) TemperedLogProbs(images *G.Node, ov *visual.Overlay, qas []QA, t float64) (*G.Node, error) {
+	if t == 1 {
+		return f.LogProbs(images, ov, qas)
+	}
+	net, err := f.askAll(images, ov, qas)
+	if err != nil {
+		return nil, err
+	}
+	return tempered(net, t)
+}
+
+// tempered is log softmax(logits / t) of the net's desired answers.
+func tempered(net *model.RaterNet, t float64) (*G.Node, error) {
+	var inv *G.Node
+	if net.Logits.Dtype() == tensor.Float32 {
+		inv = G.NewConstant(float32(1 / t))
+	} else {
+		inv = G.NewConstant(1 / t)
+	}
+	scaled, err := G.Mul(net.Logits, inv)
+	if err != nil {
+		return nil, err
+	}
+	return model.AnswerLogProb(scaled, net.Target)
+}
+
 // LogProbs builds one rater that asks all the questions about each image
 // in one pass (the image is encoded once): the log-probabilities of the
 // desired answers, question j of image i at i*len(qas)+j. It fails for a
 // rater that reads one question per pass (FiLM); LogProb still works there.
 func (f *FrozenRater) LogProbs(images *G.Node, ov *visual.Overlay, qas []QA) (*G.Node, error) {
+	net, err := f.askAll(images, ov, qas)
+	if err != nil {
+		return nil, err
+	}
+	return net.LogP, nil
+}
+
+// askAll builds the rater of LogProbs with its questions and answers bound.
+func (f *FrozenRater) askAll(images *G.Node, ov *visual.Overlay, qas []QA) (*model.RaterNet, error) {
 	n, k := images.Shape()[0], len(qas)
 	name := fmt.Sprintf("rater%d", built.Add(1))
 	net, err := f.R.Build(images.Graph(), model.RaterOptions{Batch: n, Questions: k, Image: images, Name: name})
@@ -73,7 +114,7 @@ func (f *FrozenRater) LogProbs(images *G.Node, ov *visual.Overlay, qas []QA) (*G
 	if err := net.SetAnswers(as); err != nil {
 		return nil, err
 	}
-	return net.LogP, nil
+	return net, nil
 }
 
 // Prob is p(answer) for one image with the overlay laid over it.

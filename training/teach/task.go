@@ -78,6 +78,10 @@ type Train struct {
 	// default; <0: none): the adapter should edit the scene, not replace
 	// it with a pattern that satisfies the rater.
 	Preserve float64 `json:"preserve,omitempty"`
+	// Temperature divides the rater's logits in the loss, softmax(logits /
+	// T) (0: the default, PaletteTemperature for a palette task and 1 for
+	// the others): above 1 the loss keeps pushing after the rater is sure.
+	Temperature float64 `json:"temperature,omitempty"`
 }
 
 // Defaults for our small models (the paper's, for Flux and Idefics2, are
@@ -123,9 +127,17 @@ const (
 // 63 and 62 at 2 and 64 and 63 at 1 (README, Task settings).
 const SkyPreserve = 1
 
+// PaletteTemperature is the default temperature of a task whose judge
+// measures a palette. The rater reads palettes by its colour path, whose
+// answer grows surer the nearer the image's pixels come to the swatches
+// (in L*a*b*, as the judge measures them); at temperature 1 the adapters
+// stopped where the rater was sure, at a mean delta E of 9-12 around the
+// judge's 10, and at 10 they go on to a clear match (docs/teaching.md).
+const PaletteTemperature = 10
+
 // Taught is a copy of the task with the settings that depend on its judge
 // and were left unset filled in: the shift (-1: none), the learning rate,
-// the preservation weight and the adapted layers. They are resolved when the task is taught, not
+// the preservation weight, the temperature and the adapted layers. They are resolved when the task is taught, not
 // when the file is read, so that a task whose judge changes (in the
 // window) does not keep the old judge's defaults.
 func (t *Task) Taught() *Task {
@@ -145,6 +157,13 @@ func (t *Task) Taught() *Task {
 		tr.LearningRate = LineWeightRate
 	default:
 		tr.LearningRate = Defaults.LearningRate
+	}
+	switch {
+	case tr.Temperature != 0:
+	case t.Judge.Kind == "palette":
+		tr.Temperature = PaletteTemperature
+	default:
+		tr.Temperature = 1
 	}
 	switch {
 	case tr.Preserve != 0:
@@ -333,6 +352,8 @@ func (t *Task) Validate() error {
 		bad("train.shift", "%d; want at most 8 px (negative: none)", tr.Shift)
 	case tr.Preserve > 100:
 		bad("train.preserve", "%g; want at most 100 (negative: none)", tr.Preserve)
+	case tr.Temperature < 0 || tr.Temperature > 100:
+		bad("train.temperature", "%g; want 0 < T <= 100 (0 or none: the default)", tr.Temperature)
 	}
 	lo, hi := tr.TrainSeed, tr.TrainSeed+int64(tr.Steps*tr.Batch)
 	for i, s := range tr.EvalSeeds {

@@ -26,6 +26,7 @@ func TestInvalidTasksGivePointedErrors(t *testing.T) {
 		{`"train": {"steps": -3}`, "train.steps: -3"},
 		{`"train": {"preserve": 200}`, "train.preserve: 200"},
 		{`"train": {"shift": 9}`, "train.shift: 9"},
+		{`"train": {"temperature": -2}`, "train.temperature: -2"},
 		{`"train": {"eval_seeds": [1000001]}`, "train.eval_seeds[0]: seed 1000001 is also a training seed"},
 		{`"visual_prompt": {"mode": "glow"}`, "visual_prompt.mode"},
 		{`"bogus": 1`, `unknown field "bogus" in the task (known: description, judge, name`},

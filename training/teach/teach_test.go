@@ -259,6 +259,7 @@ func TestDefaultsByJudge(t *testing.T) {
 		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {}`, -1, Defaults.LearningRate, layout},
 		{`"judge": {"kind": "sky", "colors": ["#f09040"]}`, `"train": {}`, -1, Defaults.LearningRate, layout},
 		{`"judge": {"kind": "sky", "colors": ["#f09040"]}`, `"train": {"preserve": 3}`, -1, Defaults.LearningRate, layout},
+		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {"temperature": 2}`, -1, Defaults.LearningRate, layout},
 	} {
 		task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", c.train), "judge", c.judge)))
 		if err != nil {
@@ -279,7 +280,17 @@ func TestDefaultsByJudge(t *testing.T) {
 		if got.Preserve != preserve {
 			t.Errorf("%s, %s: taught with preservation weight %g, want %g", c.judge, c.train, got.Preserve, preserve)
 		}
-		if c.train == `"train": {}` && (task.Train.Shift != 0 || task.Train.LearningRate != 0 || task.Train.Targets != "" || task.Train.Preserve != 0) {
+		temperature := 1.0
+		switch {
+		case strings.Contains(c.train, "temperature"):
+			temperature = 2
+		case strings.Contains(c.judge, "palette"):
+			temperature = PaletteTemperature
+		}
+		if got.Temperature != temperature {
+			t.Errorf("%s, %s: taught at temperature %g, want %g", c.judge, c.train, got.Temperature, temperature)
+		}
+		if c.train == `"train": {}` && (task.Train.Shift != 0 || task.Train.LearningRate != 0 || task.Train.Targets != "" || task.Train.Preserve != 0 || task.Train.Temperature != 0) {
 			t.Errorf("%s: a default was written into the task (%+v)", c.judge, task.Train)
 		}
 	}

@@ -71,6 +71,9 @@ func TestPaletteAnswersAreTheJudgesVerdict(t *testing.T) {
 // the bar. The judge's own bounds agree with fewer (a colour that lies
 // mostly under the strip covers too little above it); with the mean's
 // bound a little looser and a smaller share the rule reaches about 97%.
+// (The examples nearEdge makes, a little inside or outside the judge's
+// line on purpose, are left out: there no rule read above the strip can
+// agree with the whole image's verdict every time.)
 func TestPaletteAnswersCanBeReadAboveTheStrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(20, 20))
 	type measured struct {
@@ -81,8 +84,8 @@ func TestPaletteAnswersCanBeReadAboveTheStrip(t *testing.T) {
 	for i := 0; len(ms) < 300 && i < 3000; i++ {
 		r := randomRendering(rng)
 		it, ok := Sample(rng, r, "palette")
-		if !ok {
-			continue
+		if !ok || strings.HasPrefix(it.Decoy, "near-") {
+			continue // the examples made at the judge's line are left to the rater's evaluation
 		}
 		above := it.ImageOf(r).SubImage(image.Rect(0, 0, world.Size, world.Size-PaletteRows))
 		res, err := judge.Check(above, judge.Target{Kind: "palette", Colors: swatchesOf(it.Drawing)})
