@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -143,5 +144,24 @@ func TestGUIBackendTeachReportsProgressAndTheResult(t *testing.T) {
 	res, err = b.Teach(stopped, spec, t.TempDir(), func(ui.Progress) {})
 	if err != nil || !res.Stopped || res.StepsDone != 0 {
 		t.Errorf("a cancelled run: %+v, %v; want stopped before any step, still evaluated", res, err)
+	}
+}
+
+// The window keeps every training setting of a task file it opens and
+// saves: its TrainSpec has a field for each of teach.Train's.
+func TestTrainSpecKeepsEveryTrainingSetting(t *testing.T) {
+	tags := func(v any) map[string]bool {
+		out := map[string]bool{}
+		ty := reflect.TypeOf(v)
+		for i := range ty.NumField() {
+			out[strings.Split(ty.Field(i).Tag.Get("json"), ",")[0]] = true
+		}
+		return out
+	}
+	spec := tags(ui.TrainSpec{})
+	for name := range tags(teach.Train{}) {
+		if !spec[name] {
+			t.Errorf("the window's TrainSpec has no %q: a task it saves would lose that setting", name)
+		}
 	}
 }

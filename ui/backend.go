@@ -99,6 +99,7 @@ type TrainSpec struct {
 	Noise        float64 `json:"noise,omitempty"`
 	Shift        int     `json:"shift,omitempty"`
 	Preserve     float64 `json:"preserve,omitempty"`
+	Temperature  float64 `json:"temperature,omitempty"`
 }
 
 // Progress is a teaching run's state after a step.
