@@ -127,11 +127,7 @@ func judgedStrip(rng *rand.Rand, r world.Rendering, least int) (strip []color.RG
 
 // paletteMatches reports whether the palette judge passes img against cols.
 func paletteMatches(img *image.RGBA, cols []color.RGBA) bool {
-	hexes := make([]string, len(cols))
-	for i, c := range cols {
-		hexes[i] = world.Hex(c.R, c.G, c.B)
-	}
-	res, err := judge.Check(img, judge.Target{Kind: "palette", Colors: hexes})
+	res, err := judge.Check(img, judge.Target{Kind: "palette", Colors: hexes(cols)})
 	return err == nil && res.Verdict.Pass
 }
 
