@@ -23,7 +23,7 @@ func init() {
 		name: "teach",
 		summary: "Teach the generator a control: train a LoRA adapter with the rater's answers, then grade " +
 			"before and after with the task's independent judge.",
-		args:  "(--task FILE|NAME | --all [--tasks DIR]) --out DIR [--steps N] [--learning-rate LR] [--preserve W] [--shift PX] [--eval-seeds FROM-TO] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE[,FILE...]]",
+		args:  "(--task FILE|NAME | --all [--tasks DIR]) --out DIR [--steps N] [--learning-rate LR] [--preserve W] [--shift PX] [--temperature T] [--eval-seeds FROM-TO] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE[,FILE...]]",
 		setup: setupTeach,
 	})
 }
@@ -150,6 +150,7 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 	lr := fs.Float64("learning-rate", 0, "learning rate (0: the task's)")
 	preserve := fs.Float64("preserve", 0, "weight of the preservation term (0: the task's; negative: none)")
 	shift := fs.Int("shift", 0, "largest random move in pixels of the images the rater sees (0: the task's; negative: none)")
+	temperature := fs.Float64("temperature", 0, "divide the rater's logits by T in the loss (0: the task's)")
 	vanilla := fs.Bool("vanilla", false, "only rate the base generator's samples for the task (no training)")
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of progress and a summary")
 	genPath := fs.String("generator", "", "generator weights (default: built in)")
@@ -192,6 +193,9 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 			}
 			if *shift != 0 {
 				task.Train.Shift = *shift
+			}
+			if *temperature != 0 {
+				task.Train.Temperature = *temperature
 			}
 			if seeds != nil {
 				task.Train.EvalSeeds = seeds

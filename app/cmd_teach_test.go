@@ -112,6 +112,7 @@ func TestTeachBadInput(t *testing.T) {
 		{[]string{"--task", "horizon-low", "--learning-rate", "2", "--out", dir}, "train.learning_rate"},
 		{[]string{"--task", "horizon-low", "--preserve", "1000", "--out", dir}, "train.preserve"},
 		{[]string{"--task", "horizon-low", "--shift", "20", "--out", dir}, "train.shift"},
+		{[]string{"--task", "horizon-low", "--temperature", "-1", "--out", dir}, "train.temperature"},
 		{[]string{"--task", "horizon-low", "--rater", ",", "--out", dir}, "rater"},
 		{[]string{"--task", "horizon-low", "--oracle", "--out", dir}, "the horizon judge has no pixel target"},
 		{[]string{"--task", "sky-orange-noon", "--oracle", "--vanilla", "--out", dir}, "choose one"},
@@ -155,14 +156,14 @@ func TestTeachAllTaskDirectoryOnOtherSeeds(t *testing.T) {
 	}
 }
 
-// --learning-rate, --preserve and --shift override the task's, and several raters
+// --learning-rate, --preserve, --shift and --temperature override the task's, and several raters
 // are asked together: the adapter records the hyper-parameters it was
 // taught with.
 func TestTeachOverridesHyperParametersWithAnEnsemble(t *testing.T) {
 	out := t.TempDir()
 	raters := "../assets/rater.safetensors,../assets/rater.safetensors"
 	code, _, stderr := run(t, "teach", "--task", "sun-box", "--steps", "2", "--learning-rate", "0.0005",
-		"--preserve", "-1", "--shift", "2", "--eval-seeds", "40-41", "--rater", raters, "--out", out)
+		"--preserve", "-1", "--shift", "2", "--temperature", "3", "--eval-seeds", "40-41", "--rater", raters, "--out", out)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -174,7 +175,8 @@ func TestTeachOverridesHyperParametersWithAnEnsemble(t *testing.T) {
 	if err := json.Unmarshal(cfg.Task, &task); err != nil {
 		t.Fatal(err)
 	}
-	if task.Train.LearningRate != 0.0005 || task.Train.Preserve != -1 || task.Train.Steps != 2 || task.Train.Shift != 2 {
-		t.Errorf("taught with %+v; want learning rate 0.0005, no preservation, shift 2, 2 steps", task.Train)
+	if task.Train.LearningRate != 0.0005 || task.Train.Preserve != -1 || task.Train.Steps != 2 || task.Train.Shift != 2 ||
+		task.Train.Temperature != 3 {
+		t.Errorf("taught with %+v; want learning rate 0.0005, no preservation, shift 2, temperature 3, 2 steps", task.Train)
 	}
 }
