@@ -15,8 +15,8 @@ import (
 
 // taskForm is the text of a teaching task: its name, the generator's
 // prompts, the questions with the answers wanted, and the training steps,
-// learning rate and preservation weight ("Keep the image"). Fields it does
-// not show keep their loaded values.
+// learning rate, preservation weight ("Keep the image") and the rater's
+// temperature in the loss. Fields it does not show keep their loaded values.
 type taskForm struct {
 	name        *widget.Entry
 	description *widget.Entry
@@ -25,6 +25,7 @@ type taskForm struct {
 	steps       *widget.Entry
 	rate        *widget.Entry
 	preserve    *widget.Entry // weight that keeps the adapted image near the base image
+	temperature *widget.Entry // divides the rater's logits in the loss
 	object      fyne.CanvasObject
 
 	loaded TaskSpec
@@ -32,7 +33,9 @@ type taskForm struct {
 
 func newTaskForm(answers []string) *taskForm {
 	f := &taskForm{name: widget.NewEntry(), description: widget.NewMultiLineEntry(), prompts: widget.NewMultiLineEntry(),
-		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry()}
+		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry(),
+		temperature: widget.NewEntry()}
+	f.temperature.SetPlaceHolder("default (for a palette 10; else 1)")
 	f.preserve.SetPlaceHolder("default (2; for a sky colour 1); 0: off")
 	f.rate.SetPlaceHolder("default (0.001; for line weight 0.005)")
 	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
@@ -44,7 +47,7 @@ func newTaskForm(answers []string) *taskForm {
 	f.prompts.Wrapping = fyne.TextWrapOff
 	training := container.New(layout.NewFormLayout(),
 		widget.NewLabel("Steps"), f.steps, widget.NewLabel("Learning rate"), f.rate,
-		widget.NewLabel("Keep the image"), f.preserve)
+		widget.NewLabel("Keep the image"), f.preserve, widget.NewLabel("Temperature"), f.temperature)
 	f.object = container.NewVBox(
 		container.New(layout.NewFormLayout(), widget.NewLabel("Name"), f.name, widget.NewLabel("About"), f.description),
 		heading("Prompts"), f.prompts,
@@ -71,6 +74,10 @@ func (f *taskForm) Load(t TaskSpec) {
 	f.rate.SetText("") // the judge's default
 	if r := t.Train.LearningRate; r > 0 {
 		f.rate.SetText(strconv.FormatFloat(r, 'g', -1, 64))
+	}
+	f.temperature.SetText("") // the judge's default
+	if T := t.Train.Temperature; T > 0 {
+		f.temperature.SetText(strconv.FormatFloat(T, 'g', -1, 64))
 	}
 	switch p := t.Train.Preserve; {
 	case p == 0: // the file leaves it to the default
@@ -128,6 +135,14 @@ func (f *taskForm) Spec() (TaskSpec, error) {
 		}
 	}
 	t.Train.Steps, t.Train.LearningRate = steps, rate
+	t.Train.Temperature = 0 // the judge's default
+	if text := strings.TrimSpace(f.temperature.Text); text != "" {
+		T, err := strconv.ParseFloat(text, 64)
+		if err != nil || T <= 0 || T > 100 {
+			return t, fmt.Errorf("temperature %q: want a number above 0, at most 100, e.g. 4, or nothing for the default", f.temperature.Text)
+		}
+		t.Train.Temperature = T
+	}
 	if text := strings.TrimSpace(f.preserve.Text); text == "" {
 		t.Train.Preserve = 0 // the default
 	} else {

@@ -235,6 +235,13 @@ func TestKeepTheImageFieldEditsThePreservationWeight(t *testing.T) {
 		map[string]float64{"": 0, "0": -1, "5": 5, " 0.5 ": 0.5}, "-1", "101", "lots")
 }
 
+// An empty temperature is the judge's default (0 in the task).
+func TestTemperatureFieldEditsTheTemperature(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	checkNumberField(t, s, s.teach.form.temperature, "temperature", func(spec TaskSpec) float64 { return spec.Train.Temperature },
+		map[string]float64{"": 0, "4": 4, " 0.5 ": 0.5}, "0", "-1", "101", "hot")
+}
+
 // An empty learning rate is the judge's default (0 in the task); the field
 // shows it empty again, and a rate outside (0, 1] is refused by name.
 func TestEmptyLearningRateIsTheDefault(t *testing.T) {
