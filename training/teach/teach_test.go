@@ -239,7 +239,8 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 // moves its rated images by HorizonShift, the others do not move them; a
 // line-weight task adapts LineWeightTargets at LineWeightRate, the
 // others the scene-layout layers at the default rate; a sky task keeps the
-// image with SkyPreserve, the others with the default weight. A task's own
+// image with SkyPreserve, a palette task with PalettePreserve, the others
+// with the default weight. A task's own
 // values win. The defaults are not written into the task, so a task whose judge
 // changes does not keep them.
 func TestDefaultsByJudge(t *testing.T) {
@@ -260,6 +261,7 @@ func TestDefaultsByJudge(t *testing.T) {
 		{`"judge": {"kind": "sky", "colors": ["#f09040"]}`, `"train": {}`, -1, Defaults.LearningRate, layout},
 		{`"judge": {"kind": "sky", "colors": ["#f09040"]}`, `"train": {"preserve": 3}`, -1, Defaults.LearningRate, layout},
 		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {"temperature": 2}`, -1, Defaults.LearningRate, layout},
+		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {"preserve": 3}`, -1, Defaults.LearningRate, layout},
 	} {
 		task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", c.train), "judge", c.judge)))
 		if err != nil {
@@ -276,6 +278,8 @@ func TestDefaultsByJudge(t *testing.T) {
 			preserve = 3
 		case strings.Contains(c.judge, "sky"):
 			preserve = SkyPreserve
+		case strings.Contains(c.judge, "palette"):
+			preserve = PalettePreserve
 		}
 		if got.Preserve != preserve {
 			t.Errorf("%s, %s: taught with preservation weight %g, want %g", c.judge, c.train, got.Preserve, preserve)
