@@ -79,8 +79,9 @@ type Train struct {
 	// it with a pattern that satisfies the rater.
 	Preserve float64 `json:"preserve,omitempty"`
 	// Temperature divides the rater's logits in the loss, softmax(logits /
-	// T) (0: the default, PaletteTemperature for a palette task and 1 for
-	// the others): above 1 the loss keeps pushing after the rater is sure.
+	// T) (0: the default, PaletteTemperature for a palette task,
+	// HorizonTemperature for a horizon task and 1 for the others): above 1
+	// the loss keeps pushing after the rater is sure.
 	Temperature float64 `json:"temperature,omitempty"`
 }
 
@@ -144,6 +145,16 @@ const PalettePreserve = 0.5
 // judge's 10, and at 10 they go on to a clear match (docs/teaching.md).
 const PaletteTemperature = 10
 
+// HorizonTemperature is the default temperature of a task whose judge
+// measures the horizon. The rater was taught "at the line" within 1.5 px
+// and "off" from 4.5 px, and at temperature 1 it said yes at p 0.93-0.98
+// to horizons 4-6 px from the line, past the judge's 3 px; at 3 the loss
+// goes on until the horizon is on the line. Over four training seeds,
+// the two built-in and four untuned horizon tasks passed 413 seeds of 448
+// at 3 against 388 at 1 (horizon-60 46 -> 59), with the images changed
+// less (docs/teaching.md).
+const HorizonTemperature = 3
+
 // Taught is a copy of the task with the settings that depend on its judge
 // and were left unset filled in: the shift (-1: none), the learning rate,
 // the preservation weight, the temperature and the adapted layers. They are resolved when the task is taught, not
@@ -171,6 +182,8 @@ func (t *Task) Taught() *Task {
 	case tr.Temperature != 0:
 	case t.Judge.Kind == "palette":
 		tr.Temperature = PaletteTemperature
+	case t.Judge.Kind == "horizon":
+		tr.Temperature = HorizonTemperature
 	default:
 		tr.Temperature = 1
 	}

@@ -290,6 +290,8 @@ func TestDefaultsByJudge(t *testing.T) {
 			temperature = 2
 		case strings.Contains(c.judge, "palette"):
 			temperature = PaletteTemperature
+		case strings.Contains(c.judge, "horizon"):
+			temperature = HorizonTemperature
 		}
 		if got.Temperature != temperature {
 			t.Errorf("%s, %s: taught at temperature %g, want %g", c.judge, c.train, got.Temperature, temperature)
