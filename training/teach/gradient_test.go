@@ -132,7 +132,8 @@ func tinySession(t *testing.T, rater Rater) (*session, *rand.Rand) {
 		              {"question": "Is there a house?", "answer": "no"}],
 		"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.6}]},
 		"judge": {"kind": "horizon", "row": 0.6},
-		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "shift": 2, "preserve": 2}}`)
+		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "shift": 2, "preserve": 2,
+		          "temperature": 1}}`) // one rater per question is asked at 1 (lossNode)
 	s, err := newSession(task, gen.Float64(), rater, nil)
 	if err != nil {
 		t.Fatal(err)

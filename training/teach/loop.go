@@ -140,8 +140,9 @@ type multiRater interface {
 	LogProbs(images *G.Node, overlay *visual.Overlay, qas []QA) (*G.Node, error)
 }
 
-// temperedRater can answer at a temperature (FrozenRater, Ensemble); the
-// pixel oracle, which has no answers, ignores the task's temperature.
+// temperedRater can answer at a temperature (FrozenRater, Ensemble); a
+// rater without it, such as the pixel oracle, which has no answers, or one
+// that reads one question per pass, is asked at temperature 1.
 type temperedRater interface {
 	TemperedLogProbs(images *G.Node, overlay *visual.Overlay, qas []QA, t float64) (*G.Node, error)
 }
