@@ -36,7 +36,7 @@ func newTaskForm(answers []string) *taskForm {
 		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry(),
 		temperature: widget.NewEntry()}
 	f.temperature.SetPlaceHolder("default (palette 10, horizon 3, else 1)")
-	f.preserve.SetPlaceHolder("default (2; sky colour 1, palette 0.5); 0: off")
+	f.preserve.SetPlaceHolder("default (2; sky 1, palette 0.5); 0: off")
 	f.rate.SetPlaceHolder("default (0.001; for line weight 0.005)")
 	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
 	f.description.SetPlaceHolder("what it teaches (optional)")
