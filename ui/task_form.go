@@ -71,14 +71,8 @@ func (f *taskForm) Load(t TaskSpec) {
 	f.prompts.SetText(strings.Join(t.Prompts, "\n"))
 	f.questions.Set(t.Questions)
 	f.steps.SetText(strconv.Itoa(t.Train.Steps))
-	f.rate.SetText("") // the judge's default
-	if r := t.Train.LearningRate; r > 0 {
-		f.rate.SetText(strconv.FormatFloat(r, 'g', -1, 64))
-	}
-	f.temperature.SetText("") // the judge's default
-	if T := t.Train.Temperature; T > 0 {
-		f.temperature.SetText(strconv.FormatFloat(T, 'g', -1, 64))
-	}
+	showOptional(f.rate, t.Train.LearningRate)
+	showOptional(f.temperature, t.Train.Temperature)
 	switch p := t.Train.Preserve; {
 	case p == 0: // the file leaves it to the default
 		f.preserve.SetText("")
@@ -127,22 +121,15 @@ func (f *taskForm) Spec() (TaskSpec, error) {
 	if err != nil || steps < 1 {
 		return t, fmt.Errorf("steps %q: want a whole number of at least 1", f.steps.Text)
 	}
-	rate := 0.0 // the judge's default
-	if text := strings.TrimSpace(f.rate.Text); text != "" {
-		rate, err = strconv.ParseFloat(text, 64)
-		if err != nil || rate <= 0 || rate > 1 {
-			return t, fmt.Errorf("learning rate %q: want a number above 0, at most 1, e.g. 0.002, or nothing for the default", f.rate.Text)
-		}
+	rate, err := readOptional(f.rate, "learning rate", 1, "0.002")
+	if err != nil {
+		return t, err
 	}
-	t.Train.Steps, t.Train.LearningRate = steps, rate
-	t.Train.Temperature = 0 // the judge's default
-	if text := strings.TrimSpace(f.temperature.Text); text != "" {
-		T, err := strconv.ParseFloat(text, 64)
-		if err != nil || T <= 0 || T > 100 {
-			return t, fmt.Errorf("temperature %q: want a number above 0, at most 100, e.g. 4, or nothing for the default", f.temperature.Text)
-		}
-		t.Train.Temperature = T
+	temperature, err := readOptional(f.temperature, "temperature", 100, "4")
+	if err != nil {
+		return t, err
 	}
+	t.Train.Steps, t.Train.LearningRate, t.Train.Temperature = steps, rate, temperature
 	if text := strings.TrimSpace(f.preserve.Text); text == "" {
 		t.Train.Preserve = 0 // the default
 	} else {
@@ -156,4 +143,27 @@ func (f *taskForm) Spec() (TaskSpec, error) {
 		}
 	}
 	return t, nil
+}
+
+// showOptional shows a setting whose 0 means the judge's default: empty
+// for the default, else the number.
+func showOptional(e *widget.Entry, v float64) {
+	e.SetText("")
+	if v > 0 {
+		e.SetText(strconv.FormatFloat(v, 'g', -1, 64))
+	}
+}
+
+// readOptional reads such a setting: 0 (the default) for an empty entry,
+// else a number above 0 and at most max; an error names the field.
+func readOptional(e *widget.Entry, name string, max float64, example string) (float64, error) {
+	text := strings.TrimSpace(e.Text)
+	if text == "" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil || v <= 0 || v > max {
+		return 0, fmt.Errorf("%s %q: want a number above 0, at most %g, e.g. %s, or nothing for the default", name, e.Text, max, example)
+	}
+	return v, nil
 }

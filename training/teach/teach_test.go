@@ -240,7 +240,8 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 // line-weight task adapts LineWeightTargets at LineWeightRate, the
 // others the scene-layout layers at the default rate; a sky task keeps the
 // image with SkyPreserve, a palette task with PalettePreserve, the others
-// with the default weight. A task's own
+// with the default weight; a palette task is taught at PaletteTemperature,
+// a horizon task at HorizonTemperature, the others at 1. A task's own
 // values win. The defaults are not written into the task, so a task whose judge
 // changes does not keep them.
 func TestDefaultsByJudge(t *testing.T) {
