@@ -358,9 +358,45 @@ func TestInitFromCarriesOverMatchingWeights(t *testing.T) {
 	if got := run.Rater.Params["fc.question.weight"].Data().([]float32); !slices.Equal(got[:len(old)], old) || len(got) != 2*len(old) {
 		t.Error("the grown layer's old outputs were not carried over")
 	}
-	other, _ := model.NewRater(small.Model, vqa.Words()[1:], vqa.Answers, 3)
+	other, _ := model.NewRater(small.Model, append(vqa.Words(), "wobbly"), vqa.Answers, 3)
 	if _, _, err := run.InitFrom(other); err == nil {
-		t.Error("a rater of another vocabulary was accepted")
+		t.Error("a rater with a word the training data lacks was accepted")
+	}
+}
+
+// A rater trained before a question brought a new word grows: each old
+// word keeps its embedding, the new word starts at zero after them.
+func TestInitFromGrowsTheVocabulary(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 3, Hidden: 4, Stem: [2]int{2, 2}, Width: 4, Blocks: 1, Groups: 2, Head: 4, FC: 4, Readout: 2, Aux: len(AuxMaps), Slope: 0.1}
+	words := vqa.Words()
+	added := words[len(words)/2]
+	from, err := model.NewRater(cfg.Model, slices.Delete(slices.Clone(words), len(words)/2, len(words)/2+1), vqa.Answers, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := NewRun(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, fresh, err := run.InitFrom(from); err != nil || len(fresh) != 1 || !strings.Contains(fresh[0], added) {
+		t.Fatalf("fresh %q, error %v: want the new word's embedding named", fresh, err)
+	}
+	if !slices.Equal(run.Rater.Words, append(slices.Clone(from.Words), added)) {
+		t.Fatalf("words %v: want the init rater's, then %q", run.Rater.Words, added)
+	}
+	old, got := from.Params["words.weight"], run.Rater.Params["words.weight"]
+	n := len(from.Words) + 1 // with the padding id 0
+	for e := range cfg.Model.Embed {
+		for id := range n + 1 {
+			want := float32(0)
+			if id < n {
+				want = old.Data().([]float32)[e*n+id]
+			}
+			if v := got.Data().([]float32)[e*(n+1)+id]; v != want {
+				t.Fatalf("embedding %d of word id %d: %v, want %v", e, id, v, want)
+			}
+		}
 	}
 }
 

@@ -238,16 +238,19 @@ func runFrom(f *safetensors.File) (*Run, error) {
 // InitFrom copies into the run's rater every weight of from that has the
 // same name and shape (fine-tuning a rater into a larger architecture), and
 // the first outputs of a layer that now has more; the rest keep their
-// fresh values. It returns how many tensors it copied
-// and the names of those left fresh.
+// fresh values. The run's vocabulary may hold words from lacks (questions
+// added since): they go after from's words, with embeddings of zero. It
+// returns how many tensors it copied and the names of those left fresh
+// (and of the new words' embeddings).
 func (run *Run) InitFrom(from *model.Rater) (copied int, fresh []string, err error) {
-	if !sameSet(from.Words, run.Rater.Words) || !sameSet(from.Answers, run.Rater.Answers) {
-		return 0, nil, fmt.Errorf("init rater: its vocabulary (%d words, %d answers) differs from the training data's (%d, %d)",
+	extra := slices.DeleteFunc(slices.Clone(run.Rater.Words), func(w string) bool { return slices.Contains(from.Words, w) })
+	if len(from.Words)+len(extra) != len(run.Rater.Words) || !sameSet(from.Answers, run.Rater.Answers) {
+		return 0, nil, fmt.Errorf("init rater: its vocabulary (%d words, %d answers) is not part of the training data's (%d, %d)",
 			len(from.Words), len(from.Answers), len(run.Rater.Words), len(run.Rater.Answers))
 	}
-	if !slices.Equal(from.Words, run.Rater.Words) || !slices.Equal(from.Answers, run.Rater.Answers) {
-		// the same words in another order: take from's order, so its embeddings fit
-		if run.Rater, err = model.NewRater(run.Rater.Config, from.Words, from.Answers, run.Config.Seed); err != nil {
+	if words := slices.Concat(from.Words, extra); !slices.Equal(words, run.Rater.Words) || !slices.Equal(from.Answers, run.Rater.Answers) {
+		// another order: take from's, so its embeddings fit
+		if run.Rater, err = model.NewRater(run.Rater.Config, words, from.Answers, run.Config.Seed); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -261,13 +264,13 @@ func (run *Run) InitFrom(from *model.Rater) (copied int, fresh []string, err err
 			copied++
 		case slices.Equal(q.Shape()[1:], p.Shape()[1:]) && q.Shape()[0] < p.Shape()[0]:
 			// a layer with more outputs (more auxiliary maps): the old ones carry over
-			switch d := p.Data().(type) {
-			case []float32:
-				copy(d, q.Data().([]float32))
-			case []float64:
-				copy(d, q.Data().([]float64))
-			}
+			copyRows(p, q, 0, 0)
 			copied++
+		case name == "words.weight" && q.Shape()[0] == p.Shape()[0]:
+			// (Embed, words+1): each row keeps its old words, the new ones start at zero
+			copyRows(p, q, q.Shape()[1], p.Shape()[1])
+			copied++
+			fresh = append(fresh, fmt.Sprintf("words.weight for %q", extra))
 		default:
 			fresh = append(fresh, name)
 		}
@@ -276,6 +279,29 @@ func (run *Run) InitFrom(from *model.Rater) (copied int, fresh []string, err err
 		return 0, nil, fmt.Errorf("init rater: no weight matches the new architecture by name and shape")
 	}
 	return copied, fresh, nil
+}
+
+// copyRows copies q's data into p, n values at a time, from rows of q's
+// length n to rows of p's length stride, zeroing the rest of each row;
+// stride 0 copies all of q's data to the start of p's.
+func copyRows(p, q *tensor.Dense, n, stride int) {
+	switch d := p.Data().(type) {
+	case []float32:
+		copyRowsOf(d, q.Data().([]float32), n, stride)
+	case []float64:
+		copyRowsOf(d, q.Data().([]float64), n, stride)
+	}
+}
+
+func copyRowsOf[T float32 | float64](dst, src []T, n, stride int) {
+	if stride == 0 {
+		copy(dst, src)
+		return
+	}
+	for r := 0; r*n < len(src); r++ {
+		row := dst[r*stride : (r+1)*stride]
+		clear(row[copy(row, src[r*n:(r+1)*n]):])
+	}
 }
 
 func sameSet(a, b []string) bool {
