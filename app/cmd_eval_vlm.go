@@ -4,8 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"image"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"dualprocess/model"
@@ -30,6 +32,11 @@ type vlmEval struct {
 	Seed    uint64          `json:"seed"`
 	Results []vlmEvalResult `json:"results"`
 	Skipped string          `json:"generator_skipped,omitempty"` // why there are no generator results
+	// Unread counts, per family, the examples left out because their
+	// questions have words the rater does not know (a rater trained before
+	// those questions were added); UnreadWhy says why, per family.
+	Unread    map[string]int    `json:"unread,omitempty"`
+	UnreadWhy map[string]string `json:"unread_why,omitempty"`
 }
 
 type vlmEvalResult struct {
@@ -111,6 +118,7 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 			if err != nil {
 				return err
 			}
+			exs = readable(exs, r, &out)
 			for _, sigma := range []float64{0, *noise} {
 				if sigma == 0 && len(out.Results) > 0 && out.Results[len(out.Results)-1].Source == src.name {
 					continue // --noise 0
@@ -144,6 +152,24 @@ func setupEvalVLM(fs *flag.FlagSet) func(env, []string) error {
 	}
 }
 
+// readable is the examples whose questions the rater can read; it counts
+// the others in ev.Unread (of the first source: every source asks the same
+// questions).
+func readable(exs []raterfit.Example, r *model.Rater, ev *vlmEval) []raterfit.Example {
+	first := ev.Unread == nil
+	if first {
+		ev.Unread, ev.UnreadWhy = map[string]int{}, map[string]string{}
+	}
+	return slices.DeleteFunc(exs, func(ex raterfit.Example) bool {
+		_, err := r.Tokenizer().Encode(ex.Question)
+		if err != nil && first {
+			ev.Unread[ex.Family]++
+			ev.UnreadWhy[ex.Family] = err.Error()
+		}
+		return err != nil
+	})
+}
+
 func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 	var sb strings.Builder
 	writeAccuracyTable(&sb, ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.Families, res.Overall })
@@ -162,6 +188,10 @@ func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 	}
 	if ev.Skipped != "" {
 		fmt.Fprintf(&sb, "generator samples skipped: %s\n", ev.Skipped)
+	}
+	for _, f := range slices.Sorted(maps.Keys(ev.Unread)) {
+		fmt.Fprintf(&sb, "%s: %d of %d examples left out, their questions have words this rater does not know (%s)\n",
+			f, ev.Unread[f], ev.N, ev.UnreadWhy[f])
 	}
 	_, err := fmt.Fprint(e.stdout, sb.String())
 	return err

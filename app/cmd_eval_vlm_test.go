@@ -2,13 +2,17 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"dualprocess/model"
 	"dualprocess/picture"
+	"dualprocess/training/vqa"
 )
 
 // TestEvalVLMErrorsListsEveryWrongAnswer: with an untrained rater, most
@@ -68,5 +72,39 @@ func TestEvalVLMErrorsListsEveryWrongAnswer(t *testing.T) {
 				t.Errorf("%s: grid %d px wide for %d images, want %d", family, img.Bounds().Dx(), n, want)
 			}
 		}
+	}
+}
+
+// A rater trained before some questions brought a new word is evaluated
+// on the others, and the output says how many it left out and why.
+func TestEvalVLMLeavesOutTheQuestionsARaterCannotRead(t *testing.T) {
+	cfg := model.DefaultRaterConfig()
+	cfg.Width, cfg.Head, cfg.FC = 16, 16, 16
+	r, err := model.NewRater(cfg, slices.DeleteFunc(vqa.Words(), func(w string) bool { return w == "behind" }), vqa.Answers, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weights := filepath.Join(t.TempDir(), "old.safetensors")
+	if err := r.Save(weights); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "eval-vlm", "--weights", weights, "--n", "12", "--generator", "none", "--noise", "0", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var ev vlmEval
+	if err := json.Unmarshal([]byte(out), &ev); err != nil || len(ev.Results) != 1 {
+		t.Fatalf("output %s (%v)", out, err)
+	}
+	left := ev.Unread["depth"] // "Is A behind B?" is one of its six questions
+	if left == 0 || len(ev.Unread) != 1 || !strings.Contains(ev.UnreadWhy["depth"], `"behind"`) {
+		t.Fatalf("left out %v (%v): want only depth questions, for the word \"behind\"", ev.Unread, ev.UnreadWhy)
+	}
+	if want := 12*len(vqa.Families()) - left; ev.Results[0].Examples != want {
+		t.Errorf("%d examples rated, want %d", ev.Results[0].Examples, want)
+	}
+	code, text, _ := run(t, "eval-vlm", "--weights", weights, "--n", "12", "--generator", "none", "--noise", "0")
+	if code != 0 || !strings.Contains(text, fmt.Sprintf("depth: %d of 12 examples left out", left)) {
+		t.Errorf("text output %s: want the left-out depth examples named", text)
 	}
 }
