@@ -33,7 +33,7 @@ func setupPretrainVLM(fs *flag.FlagSet) func(env, []string) error {
 	genPath := fs.String("generator", "", "generator weights whose samples join the training scenes (default: the built-in ones; none: renders only)")
 	logPath := fs.String("log", "", "also append the progress lines to this file")
 	minedDir := fs.String("mined", "", "directories (comma-separated) of images mined from teaching runs (dualprocess mine); the settings' \"mined\" share of each batch comes from them")
-	initPath := fs.String("init", "", "start from these rater weights: every tensor whose name and shape fit today's architecture (new layers start fresh)")
+	initPath := fs.String("init", "", "start from these rater weights: every tensor whose name and shape fit today's architecture (new layers start fresh; new question words start at zero)")
 	lr := fs.Float64("lr", def.LR, "peak learning rate")
 	focus := fs.Float64("focus", def.Focus, "share of the examples drawn by each family's recent error rate rather than uniformly")
 	questions := fs.Int("questions", def.Questions, "questions per image: one about its drawing, the rest text-only")
