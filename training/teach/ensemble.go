@@ -26,6 +26,11 @@ func (e Ensemble) LogProbs(images *G.Node, ov *visual.Overlay, qas []QA) (*G.Nod
 	return e.mean(func(f *FrozenRater) (*G.Node, error) { return f.LogProbs(images, ov, qas) })
 }
 
+// TemperedLogProb is TemperedLogProb of every rater, averaged.
+func (e Ensemble) TemperedLogProb(images *G.Node, ov *visual.Overlay, question, answer string, t float64) (*G.Node, error) {
+	return e.mean(func(f *FrozenRater) (*G.Node, error) { return f.TemperedLogProb(images, ov, question, answer, t) })
+}
+
 // TemperedLogProbs is TemperedLogProbs of every rater, averaged.
 func (e Ensemble) TemperedLogProbs(images *G.Node, ov *visual.Overlay, qas []QA, t float64) (*G.Node, error) {
 	return e.mean(func(f *FrozenRater) (*G.Node, error) { return f.TemperedLogProbs(images, ov, qas, t) })

@@ -15,12 +15,12 @@ import (
 // preservation term, the same for both, adds the same to each).
 func TestEnsembleLossIsTheMeanOfTheRaters(t *testing.T) {
 	a, b := NewFrozenRater(tinyRater(t)), NewFrozenRater(tinyRaterSeed(t, 7))
-	la, ga := stepLossAndGrad(t, a)
-	lb, gb := stepLossAndGrad(t, b)
+	la, ga := stepLossAndGrad(t, a, 1)
+	lb, gb := stepLossAndGrad(t, b, 1)
 	if math.Abs(la-lb) < 1e-6 {
 		t.Fatalf("the two raters give the same loss %.9g: the test cannot tell them apart", la)
 	}
-	le, ge := stepLossAndGrad(t, Ensemble{a, b})
+	le, ge := stepLossAndGrad(t, Ensemble{a, b}, 1)
 	if want := (la + lb) / 2; math.Abs(le-want) > 1e-9 {
 		t.Errorf("ensemble loss %.12g, want the mean %.12g of %.9g and %.9g", le, want, la, lb)
 	}
@@ -29,7 +29,7 @@ func TestEnsembleLossIsTheMeanOfTheRaters(t *testing.T) {
 			t.Fatalf("gradient %d: ensemble %.12g, want the mean %.12g", i, ge[i], want)
 		}
 	}
-	one, g1 := stepLossAndGrad(t, Ensemble{a})
+	one, g1 := stepLossAndGrad(t, Ensemble{a}, 1)
 	if one != la || len(g1) != len(ga) {
 		t.Errorf("an ensemble of one gives loss %.12g, the rater alone %.12g", one, la)
 	}

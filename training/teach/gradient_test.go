@@ -1,6 +1,7 @@
 package teach
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"dualprocess/model"
+	"dualprocess/training/visual"
 	"dualprocess/training/vqa"
 )
 
@@ -22,7 +24,7 @@ import (
 // teaching really builds, where the image feeds both the rater and the
 // preservation term.
 func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
-	s, rng := tinySession(t, NewFrozenRater(tinyRater(t)))
+	s, rng := tinySession(t, NewFrozenRater(tinyRater(t)), 1)
 	for _, m := range []map[string]*tensor.Dense{s.adapter.A, s.adapter.B} { // B starts at zero
 		for _, w := range m {
 			for i := range w.Data().([]float64) {
@@ -120,7 +122,7 @@ var tinyRaterConfig = model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem:
 
 // tinySession is a two-question teaching session of a tiny float64
 // generator with the rater, batch 2, shift, noise and preservation on.
-func tinySession(t *testing.T, rater Rater) (*session, *rand.Rand) {
+func tinySession(t *testing.T, rater Rater, temperature float64) (*session, *rand.Rand) {
 	t.Helper()
 	gen, err := model.NewGenerator(model.Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2},
 		Slope: 0.2, Upsample: "nearest", RGBKernel: 3}, 1)
@@ -132,8 +134,8 @@ func tinySession(t *testing.T, rater Rater) (*session, *rand.Rand) {
 		              {"question": "Is there a house?", "answer": "no"}],
 		"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.6}]},
 		"judge": {"kind": "horizon", "row": 0.6},
-		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "shift": 2, "preserve": 2,
-		          "temperature": 1}}`) // one rater per question is asked at 1 (lossNode)
+		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "shift": 2, "preserve": 2}}`)
+	task.Train.Temperature = temperature
 	s, err := newSession(task, gen.Float64(), rater, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -142,32 +144,48 @@ func tinySession(t *testing.T, rater Rater) (*session, *rand.Rand) {
 	return s, rand.New(rand.NewPCG(4, 4))
 }
 
-// oneAtATime hides FrozenRater's LogProbs: the loop builds one rater per question.
-type oneAtATime struct{ Rater }
+// oneAtATime fails FrozenRater's LogProbs and TemperedLogProbs, as a
+// rater that reads one question per pass (FiLM) does: the loop builds one
+// rater per question.
+type oneAtATime struct{ *FrozenRater }
+
+func (oneAtATime) LogProbs(*G.Node, *visual.Overlay, []QA) (*G.Node, error) {
+	return nil, errors.New("one question per pass")
+}
+
+func (oneAtATime) TemperedLogProbs(*G.Node, *visual.Overlay, []QA, float64) (*G.Node, error) {
+	return nil, errors.New("one question per pass")
+}
 
 // Asking all the questions in one rater pass gives the same loss and the
-// same gradient as one rater per question.
+// same gradient as one rater per question, also at a temperature.
 func TestBatchedQuestionsMatchOneRaterPerQuestion(t *testing.T) {
 	r := tinyRater(t)
-	lossAndGrad := func(rater Rater) (float64, []float64) { return stepLossAndGrad(t, rater) }
-	batched, gb := lossAndGrad(NewFrozenRater(r))
-	single, gs := lossAndGrad(oneAtATime{NewFrozenRater(r)})
-	if math.Abs(batched-single) > 1e-9 {
-		t.Errorf("loss: batched %.12g, one rater per question %.12g", batched, single)
-	}
-	for i := range gb {
-		if math.Abs(gb[i]-gs[i]) > 1e-9*(1+math.Abs(gs[i])) {
-			t.Fatalf("gradient %d: batched %.12g, one rater per question %.12g", i, gb[i], gs[i])
+	var losses []float64
+	for _, temp := range []float64{1, 3} {
+		batched, gb := stepLossAndGrad(t, NewFrozenRater(r), temp)
+		single, gs := stepLossAndGrad(t, oneAtATime{NewFrozenRater(r)}, temp)
+		if math.Abs(batched-single) > 1e-9 {
+			t.Errorf("temperature %v, loss: batched %.12g, one rater per question %.12g", temp, batched, single)
 		}
+		for i := range gb {
+			if math.Abs(gb[i]-gs[i]) > 1e-9*(1+math.Abs(gs[i])) {
+				t.Fatalf("temperature %v, gradient %d: batched %.12g, one rater per question %.12g", temp, i, gb[i], gs[i])
+			}
+		}
+		losses = append(losses, single)
+	}
+	if math.Abs(losses[0]-losses[1]) < 1e-6 {
+		t.Errorf("one rater per question: the same loss %.9g at temperatures 1 and 3", losses[0])
 	}
 }
 
 // stepLossAndGrad is the rater's loss (without the preservation term) and the
 // gradient of the whole loss in the adapter's weights at the first step of a tiny session, the adapter's B
 // set so that the adapter has an effect.
-func stepLossAndGrad(t *testing.T, rater Rater) (float64, []float64) {
+func stepLossAndGrad(t *testing.T, rater Rater, temperature float64) (float64, []float64) {
 	t.Helper()
-	s, _ := tinySession(t, rater)
+	s, _ := tinySession(t, rater, temperature)
 	for _, w := range s.adapter.B { // B starts at zero: give the adapter an effect
 		for i := range w.Data().([]float64) {
 			w.Data().([]float64)[i] = 0.1 * float64(i%7-3)
@@ -203,7 +221,7 @@ func stepLossAndGrad(t *testing.T, rater Rater) (float64, []float64) {
 // The shift draws fresh whole-pixel offsets within the task's range every
 // step, and the image the rater sees is the generated one moved by them.
 func TestShiftMovesTheRatedImageByFreshOffsets(t *testing.T) {
-	s, _ := tinySession(t, NewFrozenRater(tinyRater(t)))
+	s, _ := tinySession(t, NewFrozenRater(tinyRater(t)), 1)
 	if s.shift == nil {
 		t.Fatal("shift 2 built no shift")
 	}

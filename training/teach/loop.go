@@ -140,39 +140,38 @@ type multiRater interface {
 	LogProbs(images *G.Node, overlay *visual.Overlay, qas []QA) (*G.Node, error)
 }
 
-// temperedRater can answer at a temperature (FrozenRater, Ensemble); a
-// rater without it, such as the pixel oracle, which has no answers, or one
-// that reads one question per pass, is asked at temperature 1.
+// temperedRater can answer at a temperature (FrozenRater, Ensemble), all
+// the questions in one pass or, for a rater that reads one question per
+// pass, one at a time. A rater without it, such as the pixel oracle, which
+// has no answers, is asked as it is.
 type temperedRater interface {
 	TemperedLogProbs(images *G.Node, overlay *visual.Overlay, qas []QA, t float64) (*G.Node, error)
+	TemperedLogProb(images *G.Node, overlay *visual.Overlay, question, answer string, t float64) (*G.Node, error)
 }
 
 // lossNode is the rater's mean cross-entropy of the desired answers over the
 // batch and the question/answer pairs, at the task's temperature.
 func (s *session) lossNode(images *G.Node) (*G.Node, error) {
-	if t, ok := s.rater.(temperedRater); ok && s.task.Train.Temperature != 1 {
-		lp, err := t.TemperedLogProbs(images, s.overlay, s.task.Questions, s.task.Train.Temperature)
-		if err != nil {
-			return nil, err
-		}
-		mean, err := G.Mean(lp)
-		if err != nil {
-			return nil, err
-		}
-		return G.Neg(mean)
-	}
-	if m, ok := s.rater.(multiRater); ok && len(s.task.Questions) > 1 {
-		if lp, err := m.LogProbs(images, s.overlay, s.task.Questions); err == nil {
-			mean, err := G.Mean(lp)
-			if err != nil {
-				return nil, err
-			}
-			return G.Neg(mean)
+	temp := s.task.Train.Temperature
+	tr, tempered := s.rater.(temperedRater)
+	if tempered && temp != 1 {
+		if lp, err := tr.TemperedLogProbs(images, s.overlay, s.task.Questions, temp); err == nil {
+			return negMean(lp)
 		} // a rater that reads one question per pass: one rater per question
+	} else if m, ok := s.rater.(multiRater); ok && len(s.task.Questions) > 1 {
+		if lp, err := m.LogProbs(images, s.overlay, s.task.Questions); err == nil {
+			return negMean(lp)
+		}
 	}
 	means := make([]*G.Node, len(s.task.Questions))
 	for i, qa := range s.task.Questions {
-		lp, err := s.rater.LogProb(images, s.overlay, qa.Question, strings.ToLower(qa.Answer))
+		var lp *G.Node
+		var err error
+		if tempered {
+			lp, err = tr.TemperedLogProb(images, s.overlay, qa.Question, strings.ToLower(qa.Answer), temp)
+		} else {
+			lp, err = s.rater.LogProb(images, s.overlay, qa.Question, strings.ToLower(qa.Answer))
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -355,4 +354,13 @@ func restore(a *model.Adapter, m map[string][]float32) {
 	for name, t := range a.B {
 		copy(t.Data().([]float32), m["B."+name])
 	}
+}
+
+// negMean is minus the mean of a node's values.
+func negMean(n *G.Node) (*G.Node, error) {
+	mean, err := G.Mean(n)
+	if err != nil {
+		return nil, err
+	}
+	return G.Neg(mean)
 }

@@ -37,16 +37,36 @@ func NewFrozenRater(r *model.Rater) *FrozenRater { return &FrozenRater{R: r} }
 // LogProb builds the rater on images with the question, desired answer and
 // overlay bound as constants; its weights get no gradient.
 func (f *FrozenRater) LogProb(images *G.Node, ov *visual.Overlay, question, answer string) (*G.Node, error) {
+	net, err := f.ask(images, ov, question, answer)
+	if err != nil {
+		return nil, err
+	}
+	return net.LogP, nil
+}
+
+// TemperedLogProb is LogProb of softmax(logits / t) (t 1: LogProb): one
+// question per rater pass, for a rater that cannot read several in one
+// (FiLM), at the same temperature as TemperedLogProbs.
+func (f *FrozenRater) TemperedLogProb(images *G.Node, ov *visual.Overlay, question, answer string, t float64) (*G.Node, error) {
+	if t == 1 {
+		return f.LogProb(images, ov, question, answer)
+	}
+	net, err := f.ask(images, ov, question, answer)
+	if err != nil {
+		return nil, err
+	}
+	return tempered(net, t)
+}
+
+// ask builds the rater of LogProb with its question and answer bound.
+func (f *FrozenRater) ask(images *G.Node, ov *visual.Overlay, question, answer string) (*model.RaterNet, error) {
 	n := images.Shape()[0]
 	name := fmt.Sprintf("rater%d", built.Add(1))
 	net, err := f.R.Build(images.Graph(), model.RaterOptions{Batch: n, Image: images, Name: name})
 	if err != nil {
 		return nil, err
 	}
-	if err := bind(net, n, ov, question, answer); err != nil {
-		return nil, err
-	}
-	return net.LogP, nil
+	return net, bind(net, n, ov, question, answer)
 }
 
 // TemperedLogProbs is LogProbs of softmax(logits / t) instead of the
