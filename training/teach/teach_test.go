@@ -237,8 +237,9 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 
 // The settings a task leaves unset that depend on its judge: a horizon task
 // moves its rated images by HorizonShift, the others do not move them; a
-// line-weight task adapts LineWeightTargets at LineWeightRate, the
-// others the scene-layout layers at the default rate; a sky task keeps the
+// line-weight task adapts LineWeightTargets at LineWeightRate, a horizon
+// task the scene-layout layers at HorizonRate, the others those layers at
+// the default rate; a sky task keeps the
 // image with SkyPreserve, a palette task with PalettePreserve, the others
 // with the default weight; a palette task is taught at PaletteTemperature,
 // a horizon task at HorizonTemperature, the others at 1. A task's own
@@ -252,9 +253,9 @@ func TestDefaultsByJudge(t *testing.T) {
 		rate         float64
 		targets      string
 	}{
-		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {}`, HorizonShift, Defaults.LearningRate, layout},
-		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": 5, "targets": "all"}`, 5, Defaults.LearningRate, "all"},
-		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": -1, "learning_rate": 0.002}`, -1, 0.002, layout},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {}`, HorizonShift, HorizonRate, layout},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": 5, "targets": "all"}`, 5, HorizonRate, "all"},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": -1, "learning_rate": 0.004}`, -1, 0.004, layout},
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {}`, -1, LineWeightRate, lw},
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"shift": 2, "learning_rate": 0.001}`, 2, 0.001, lw},
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"targets": "fc,seed"}`, -1, LineWeightRate, "fc,seed"},
