@@ -37,7 +37,7 @@ func newTaskForm(answers []string) *taskForm {
 		temperature: widget.NewEntry()}
 	f.temperature.SetPlaceHolder("default (palette 10, horizon 3, else 1)")
 	f.preserve.SetPlaceHolder("default (2; sky 1, palette 0.5); 0: off")
-	f.rate.SetPlaceHolder("default (1e-3; lines 5e-3, horizon 2e-3)")
+	f.rate.SetPlaceHolder("default (1e-3; lines 5e-3, horizon 3e-3)")
 	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
 	f.description.SetPlaceHolder("what it teaches (optional)")
 	f.description.Wrapping = fyne.TextWrapWord
