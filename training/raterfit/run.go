@@ -264,7 +264,8 @@ func (run *Run) InitFrom(from *model.Rater) (copied int, fresh []string, err err
 			copied++
 		case slices.Equal(q.Shape()[1:], p.Shape()[1:]) && q.Shape()[0] < p.Shape()[0]:
 			// a layer with more outputs (more auxiliary maps): the old ones carry over
-			copyRows(p, q, 0, 0)
+			n := q.Shape().TotalSize()
+			copyRows(p, q, n, n)
 			copied++
 		case name == "words.weight" && q.Shape()[0] == p.Shape()[0]:
 			// (Embed, words+1): each row keeps its old words, the new ones start at zero
@@ -281,9 +282,8 @@ func (run *Run) InitFrom(from *model.Rater) (copied int, fresh []string, err err
 	return copied, fresh, nil
 }
 
-// copyRows copies q's data into p, n values at a time, from rows of q's
-// length n to rows of p's length stride, zeroing the rest of each row;
-// stride 0 copies all of q's data to the start of p's.
+// copyRows copies q's data into p row by row: q's rows of n values to the
+// start of p's rows of stride values, the rest of each row zeroed.
 func copyRows(p, q *tensor.Dense, n, stride int) {
 	switch d := p.Data().(type) {
 	case []float32:
@@ -294,10 +294,6 @@ func copyRows(p, q *tensor.Dense, n, stride int) {
 }
 
 func copyRowsOf[T float32 | float64](dst, src []T, n, stride int) {
-	if stride == 0 {
-		copy(dst, src)
-		return
-	}
 	for r := 0; r*n < len(src); r++ {
 		row := dst[r*stride : (r+1)*stride]
 		clear(row[copy(row, src[r*n:(r+1)*n]):])
