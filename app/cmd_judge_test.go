@@ -2,6 +2,9 @@ package app
 
 import (
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -95,6 +98,28 @@ func TestJudgeDepthOfTwoPoints(t *testing.T) {
 	var res judge.Result
 	if err := json.Unmarshal([]byte(out), &res); code != 0 || err != nil || res.Verdict == nil || res.Verdict.Pass || len(res.Depths) != 2 {
 		t.Fatalf("A far, B near: exit %d, %q", code, out)
+	}
+}
+
+// Two points at one row of an image with no depth cue are as far as each
+// other: by default the judge orders them neither way (it used to pass one
+// order by rounding), and it names its margin.
+func TestJudgeDepthKeepsItsMargin(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for y := 0; y < 64; y++ {
+		for x := 0; x < 64; x++ {
+			img.Set(x, y, color.RGBA{uint8(90 + y), uint8(140 + y/2), 80, 255})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "flat.png")
+	f, _ := os.Create(path)
+	png.Encode(f, img)
+	f.Close()
+	for _, pts := range []string{"0.3,0.7,0.7,0.7", "0.7,0.7,0.3,0.7"} {
+		code, out, _ := run(t, "judge", "--kind", "depth", "--image", path, "--target", pts)
+		if code != 0 || !strings.HasPrefix(strings.Split(out, "\n")[1], "FAIL") || !strings.Contains(out, "(tolerance -0.40)") {
+			t.Errorf("points %s on a flat image: exit %d, %q: want FAIL at the margin 0.4", pts, code, out)
+		}
 	}
 }
 

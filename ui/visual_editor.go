@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"slices"
 	"strings"
 
@@ -291,7 +292,7 @@ func describeTarget(t judge.Target) string {
 	case t.Kind == "sun" && t.Point != nil:
 		return fmt.Sprintf("the sun at %.2f,%.2f", t.Point[0], t.Point[1])
 	case t.Kind == "depth" && len(t.Points) == 2:
-		return "point A closer than point B (depth model)"
+		return fmt.Sprintf("point A at most %.2f times as far as point B (depth model)", math.Exp(-tol(judge.DepthTolerance)))
 	case t.Kind == "tree" && t.X != nil:
 		return fmt.Sprintf("a tree at the line at x %.3f (tree cover above %g, tree model)", *t.X, tol(judge.TreeThreshold))
 	}

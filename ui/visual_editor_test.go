@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"dualprocess/training/judge"
 	"dualprocess/training/visual"
 	"dualprocess/ui/tool"
 )
@@ -42,5 +44,17 @@ func TestTheEditorShowsOnlyTheOptionsTheToolTakes(t *testing.T) {
 			t.Errorf("%s: width shown %v, colour shown %v; the tool takes width %v, colour %v",
 				tl.Name(), shown(v.widthRow), shown(v.colourRow), width, colour)
 		}
+	}
+}
+
+// The depth judge's line says how much nearer A must be: its default margin,
+// or the task's own.
+func TestDepthTargetNamesItsMargin(t *testing.T) {
+	pts := [][2]float64{{0.3, 0.7}, {0.7, 0.7}}
+	if got := describeTarget(judge.Target{Kind: "depth", Points: pts}); !strings.Contains(got, "at most 0.67 times as far") {
+		t.Errorf("default margin: %q", got)
+	}
+	if got := describeTarget(judge.Target{Kind: "depth", Points: pts, Tolerance: 0.2}); !strings.Contains(got, "at most 0.82 times as far") {
+		t.Errorf("margin 0.2: %q", got)
 	}
 }

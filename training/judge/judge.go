@@ -262,8 +262,15 @@ func checkSky(img image.Image, t Target) (Result, error) {
 	return res, nil
 }
 
+// DepthTolerance is the depth judge's default margin in log-depth: A passes
+// when the model puts it at most 1/1.5 as far as B. That is the margin the
+// judge is checked at (eval-judges: pairs at least 1.5 times apart); nearer
+// pairs are within its error, and with no margin two points on flat ground
+// at one row passed or failed by rounding.
+const DepthTolerance = 0.4
+
 // checkDepth passes when the depth model puts point A nearer than point B
-// by at least the tolerance (in log-depth; default 0).
+// by at least the tolerance (in log-depth; default DepthTolerance).
 func checkDepth(img image.Image, t Target) (Result, error) {
 	if Depth == nil {
 		return Result{}, fmt.Errorf("the depth judge's weights are not loaded")
@@ -273,7 +280,7 @@ func checkDepth(img image.Image, t Target) (Result, error) {
 		return Result{}, fmt.Errorf("depth judge: %w", err)
 	}
 	v := &Verdict{Target: fmt.Sprintf("A %v closer than B %v", t.Points[0], t.Points[1]),
-		Error: d[0] - d[1], Tolerance: 0 - t.Tolerance, Units: "log-depth of A minus B"} // 0 - x: no -0 when x is 0
+		Error: d[0] - d[1], Tolerance: -or(t.Tolerance, DepthTolerance), Units: "log-depth of A minus B"}
 	v.Pass = v.Error < v.Tolerance
 	return Result{Kind: "depth", Found: true, Depths: d, Verdict: v}, nil
 }
