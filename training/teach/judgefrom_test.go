@@ -114,8 +114,15 @@ func sameJudge(a, b judge.Target) bool {
 // with what would name one; a target given but wrong is never replaced.
 func TestJudgeNeitherGivenNorAskedIsRefused(t *testing.T) {
 	src := replaceField(toyTask, "judge", `"judge": {}`)
-	if _, err := ParseTask([]byte(src)); err == nil || !strings.Contains(err.Error(), "judge: none given, and no question asks what a judge checks") {
-		t.Errorf("no judge: %v", err)
+	if _, err := ParseTask([]byte(src)); err == nil || !strings.Contains(err.Error(), "judge: none given, and no question asks what a judge checks") ||
+		strings.Contains(err.Error(), "does not know") {
+		t.Errorf("no judge, every word known: %v", err)
+	}
+	// a word the rater does not know is the likely reason no judge was read
+	src = replaceField(replaceField(toyTask, "judge", `"judge": {}`), "questions",
+		`"questions": [{"question": "Is it night?", "answer": "yes"}, {"question": "Is the horizon at the crimson line?", "answer": "yes"}]`)
+	if _, err := ParseTask([]byte(src)); err == nil || !strings.Contains(err.Error(), `questions[1] has words the built-in rater does not know: "crimson"`) {
+		t.Errorf("no judge, an unknown word: %v", err)
 	}
 	src = replaceField(toyTask, "judge", `"judge": {"kind": "horizon", "row": 1.5}`)
 	if _, err := ParseTask([]byte(src)); err == nil || !strings.Contains(err.Error(), "row between 0 and 1") {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"dualprocess/picture"
@@ -356,8 +357,8 @@ func (t *Task) Validate() error {
 	if t.Judge.Kind == "" {
 		bad("judge", "none given, and no question asks what a judge checks (the horizon at the red line, "+
 			"the palette's colours, outlines as thick as the red line, A closer than B, the sun in the red box, "+
-			"a tree at the red line, a sky colour); give one, e.g. {\"kind\": \"sky\", \"colors\": [\"#f09040\"]} (kinds: %s)",
-			strings.Join(judge.Kinds, ", "))
+			"a tree at the red line, a sky colour); give one, e.g. {\"kind\": \"sky\", \"colors\": [\"#f09040\"]} (kinds: %s)%s",
+			strings.Join(judge.Kinds, ", "), unknownWordsHint(t.Questions))
 	} else if err := t.Judge.Validate(); err != nil {
 		if t.judgeHint != "" {
 			err = fmt.Errorf("%w; %s", err, t.judgeHint)
@@ -462,4 +463,30 @@ func (t *Task) RaterOverlay() (*visual.Overlay, error) {
 		return nil, err
 	}
 	return visual.NewOverlay(vqa.AsLearned(t.Judge.Kind, d), t.Visual.Mode)
+}
+
+// unknownWordsHint names the words of the questions that the built-in
+// rater does not know: a question with one is never read as asking what a
+// judge checks ("Is the horizon at the crimson line?").
+func unknownWordsHint(qs []QA) string {
+	known := map[string]bool{}
+	for _, w := range vqa.Words() {
+		known[w] = true
+	}
+	var hints []string
+	for i, q := range qs {
+		var unknown []string
+		for _, w := range world.Tokenize(q.Question) {
+			if !known[w] && !slices.Contains(unknown, strconv.Quote(w)) {
+				unknown = append(unknown, strconv.Quote(w))
+			}
+		}
+		if len(unknown) > 0 {
+			hints = append(hints, fmt.Sprintf("questions[%d] has words the built-in rater does not know: %s", i, strings.Join(unknown, ", ")))
+		}
+	}
+	if len(hints) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(hints, "; ")
 }
