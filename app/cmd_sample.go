@@ -30,7 +30,7 @@ func setupSample(fs *flag.FlagSet) func(env, []string) error {
 	out := fs.String("out", "", "output PNG file (required)")
 	weights := fs.String("weights", "", "generator weights (.safetensors; default: the built-in weights)")
 	var adapters adapterFlags
-	fs.Var(&adapters, "adapter", "LoRA adapter FILE[@WEIGHT] (weight default 1); repeat to compose several")
+	fs.Var(&adapters, "adapter", "LoRA adapter FILE[@WEIGHT] (weight default: the one it was taught at, else 1); repeat to compose several")
 	return func(e env, args []string) error {
 		if err := noArgs(args); err != nil {
 			return err

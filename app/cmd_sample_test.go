@@ -96,6 +96,20 @@ func TestSampleGridAndAdapters(t *testing.T) {
 	if picture.Equal(both, adapted) || picture.Equal(both, base) {
 		t.Error("a second adapter did not compose")
 	}
+	// without @WEIGHT an adapter is applied at the weight it was taught at
+	a, err := model.LoadAdapter(ad, gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Config.Task = json.RawMessage(`{"name": "half", "train": {"train_weight": 0.5}}`)
+	half := filepath.Join(dir, "half.safetensors")
+	if err := a.Save(half, gen); err != nil {
+		t.Fatal(err)
+	}
+	taught := decodePNG(t, grid("--adapter", half))
+	if !picture.Equal(taught, decodePNG(t, grid("--adapter", ad+"@0.5"))) || picture.Equal(taught, adapted) {
+		t.Error("an adapter taught at weight 0.5 was not applied at 0.5 by default")
+	}
 }
 
 func TestSampleBadInput(t *testing.T) {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"dualprocess/assets"
 	"dualprocess/model"
+	"dualprocess/training/teach"
 )
 
 // loadGenerator reads the generator weights at path, or the built-in ones
@@ -24,20 +26,25 @@ type adapterFlags []adapterSpec
 
 type adapterSpec struct {
 	path   string
-	weight float64
+	weight float64 // NaN: the weight the adapter was taught at
 }
 
 func (a *adapterFlags) String() string {
 	var s []string
 	for _, sp := range *a {
-		s = append(s, fmt.Sprintf("%s@%g", sp.path, sp.weight))
+		if math.IsNaN(sp.weight) {
+			s = append(s, sp.path)
+		} else {
+			s = append(s, fmt.Sprintf("%s@%g", sp.path, sp.weight))
+		}
 	}
 	return strings.Join(s, " ")
 }
 
-// Set parses FILE[@WEIGHT]; the weight defaults to 1.
+// Set parses FILE[@WEIGHT]; without a weight the adapter is applied at the
+// weight it was taught at (see taughtWeight).
 func (a *adapterFlags) Set(v string) error {
-	sp := adapterSpec{path: v, weight: 1}
+	sp := adapterSpec{path: v, weight: math.NaN()}
 	if i := strings.LastIndex(v, "@"); i >= 0 {
 		w, err := strconv.ParseFloat(v[i+1:], 64)
 		if err != nil || math.IsNaN(w) || math.IsInf(w, 0) {
@@ -60,7 +67,22 @@ func (a adapterFlags) load(gen *model.Generator) ([]model.Active, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, model.Active{Adapter: ad, Weight: sp.weight})
+		w := sp.weight
+		if math.IsNaN(w) {
+			w = taughtWeight(ad)
+		}
+		out = append(out, model.Active{Adapter: ad, Weight: w})
 	}
 	return out, nil
+}
+
+// taughtWeight is the train weight an adapter's task records: the weight its
+// "after" images were made and judged at, and the one the window applies it
+// at. An adapter that records none is applied at 1.
+func taughtWeight(a *model.Adapter) float64 {
+	var task teach.Task
+	if len(a.Config.Task) > 0 && json.Unmarshal(a.Config.Task, &task) == nil && task.Train.TrainWeight > 0 {
+		return task.Train.TrainWeight
+	}
+	return 1
 }
