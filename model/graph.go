@@ -34,6 +34,7 @@ type Net struct {
 	Words  *G.Node // input (Batch, len(Vocab)): 1 where the prompt has the word
 	Z      *G.Node // input (Batch, world.ZDim): the noise
 	Image  *G.Node // output (Batch, 3, 64, 64), RGB in [0, 1]
+	Noise  *G.Node // (Batch, world.ZDim, 1, 1): the noise as the noise adapters left it (NoiseTarget)
 	Params G.Nodes // trainable nodes, bound to the Generator's or Adapters' tensors
 	Gen    *Generator
 }
@@ -81,16 +82,18 @@ func (gen *Generator) Build(g *G.ExprGraph, opt Options) (net *Net, err error) {
 	net = &Net{Gen: gen}
 	net.Words = G.NewMatrix(g, dt, G.WithShape(opt.Batch, len(gen.Vocab)), G.WithName(opt.Name+".words"))
 	net.Z = G.NewMatrix(g, dt, G.WithShape(opt.Batch, world.ZDim), G.WithName(opt.Name+".z"))
-	net.Image = b.forward(net.Words, net.Z)
+	net.Image, net.Noise = b.forward(net.Words, net.Z)
 	net.Params = b.params
 	return net, nil
 }
 
-// forward is the generator, top to bottom.
-func (b *builder) forward(words, z *G.Node) *G.Node {
+// forward is the generator, top to bottom: the image, and the noise as the
+// noise adapters left it.
+func (b *builder) forward(words, z *G.Node) (image, noise *G.Node) {
 	c, n := b.gen.Config, b.opt.Batch
 	p := b.layer("prompt", b.reshape(words, n, len(b.gen.Vocab), 1, 1)) // sum of the prompt's word embeddings
-	h := b.concat(p, b.reshape(z, n, world.ZDim, 1, 1))                 // [prompt vector, z]
+	noise = b.noise(b.reshape(z, n, world.ZDim, 1, 1))
+	h := b.concat(p, noise) // [prompt vector, z]
 	h = b.act(b.layer("fc", h))
 	h = b.act(b.layer("seed", h))
 	h = b.reshape(h, n, c.Channels[0], c.Base, c.Base) // 8x8 feature map
@@ -102,7 +105,7 @@ func (b *builder) forward(words, z *G.Node) *G.Node {
 			h = b.act(b.layer(fmt.Sprintf("conv%d", size), b.up(h))) // nearest 2x, 3x3 conv
 		}
 	}
-	return b.sigmoid(b.layer("rgb", h))
+	return b.sigmoid(b.layer("rgb", h)), noise
 }
 
 type buildError struct{ err error }
@@ -153,10 +156,31 @@ func (b *builder) bind(t *tensor.Dense, name string, trainable bool) *G.Node {
 // to rank channels, B_k a 1x1 conv back. (Cheaper than merging B·A into W
 // when rank << Out: the frozen W then needs no gradient of its own.)
 func (b *builder) layer(name string, x *G.Node) *G.Node {
-	l, _ := b.gen.Layer(name)
 	w := b.bind(b.gen.Params[name+".weight"], name+".weight", b.opt.TrainBase)
 	bias := b.bind(b.gen.Params[name+".bias"], name+".bias", b.opt.TrainBase)
-	y := b.check(Conv2d(x, w, bias))
+	return b.lora(name, x, b.check(Conv2d(x, w, bias)))
+}
+
+// noise applies the noise adapters (NoiseTarget) to z (N, ZDim, 1, 1):
+// z + sum_k weight_k * scale_k * B_k(A_k([z; 1])). Without any it is z.
+func (b *builder) noise(z *G.Node) *G.Node {
+	for _, a := range b.opt.Adapters {
+		if a.Weight != 0 && a.Adapter.A[NoiseTarget] != nil {
+			ones := make([]float64, b.opt.Batch)
+			for i := range ones {
+				ones[i] = 1
+			}
+			one := G.NewConstant(fromFloat64(b.dt, ones, b.opt.Batch, 1, 1, 1), G.WithName(b.opt.Name+".noise.one"))
+			return b.lora(NoiseTarget, b.concat(z, one), z)
+		}
+	}
+	return z
+}
+
+// lora adds to y the active adapters' low-rank branches of the named
+// target, read from x.
+func (b *builder) lora(name string, x, y *G.Node) *G.Node {
+	l, _ := b.gen.adapterLayer(name)
 	for i, a := range b.opt.Adapters {
 		A, B := a.Adapter.A[name], a.Adapter.B[name]
 		if a.Weight == 0 || A == nil {
@@ -170,7 +194,9 @@ func (b *builder) layer(name string, x *G.Node) *G.Node {
 		Bn := b.bind(view(B, l.Out, r, 1, 1), tag+".lora_B", a.Train)
 		h := b.check(Conv2d(x, An, nil))
 		h = b.check(G.HadamardProd(h, b.constant(a.Weight*a.Adapter.Config.Scale()))) // weight * alpha/rank
-		y = b.check(G.Add(y, b.check(Conv2d(h, Bn, nil))))
+		// The branch first: an in-place add writes into its left operand,
+		// and y may be a reshape of the input noise (see noise).
+		y = b.check(G.Add(b.check(Conv2d(h, Bn, nil)), y))
 	}
 	return y
 }

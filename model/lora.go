@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"dualprocess/model/safetensors"
+	"dualprocess/training/world"
 
 	"gorgonia.org/tensor"
 )
@@ -43,7 +44,33 @@ type Adapter struct {
 	A, B   map[string]*tensor.Dense // A (rank, In*K*K), B (Out, rank)
 }
 
-// NewAdapter makes an adapter for g's layers targets (all layers when empty):
+// NoiseTarget is the adapter target that adapts the generator's input noise
+// rather than a weight layer. It is an identity map from [z, 1] to z with no
+// base weights, so its low-rank update
+//
+//	z' = z + weight * scale * B A [z; 1]
+//
+// can move, mix and fix the noise components by which the world places its
+// horizon, sun and objects: an edit the generator draws as one of its own
+// scenes. The LoRA factors are A (rank, ZDim+1) and B (ZDim, rank).
+const NoiseTarget = "noise"
+
+// adapterLayer is the layer an adapter target adapts: a weight layer, or
+// the noise's identity map.
+func (g *Generator) adapterLayer(name string) (Layer, bool) {
+	if name == NoiseTarget {
+		return Layer{Name: NoiseTarget, In: world.ZDim + 1, Out: world.ZDim, K: 1, Dense: true, Size: 1}, true
+	}
+	return g.Layer(name)
+}
+
+// AdapterTargets lists what an adapter can adapt: the noise, then the
+// layers in data-flow order.
+func (g *Generator) AdapterTargets() []string {
+	return append([]string{NoiseTarget}, g.LayerNames()...)
+}
+
+// NewAdapter makes an adapter for g's targets (all weight layers when empty):
 // B = 0, A ~ N(0, 1/fanIn) so A x has about the scale of x.
 func (g *Generator) NewAdapter(rank int, alpha float64, targets []string, seed uint64) (*Adapter, error) {
 	if rank < 1 {
@@ -62,9 +89,9 @@ func (g *Generator) NewAdapter(rank int, alpha float64, targets []string, seed u
 		A:      map[string]*tensor.Dense{}, B: map[string]*tensor.Dense{},
 	}
 	for _, name := range targets {
-		l, ok := g.Layer(name)
+		l, ok := g.adapterLayer(name)
 		if !ok {
-			return nil, fmt.Errorf("new adapter: unknown layer %q (layers: %s)", name, strings.Join(g.LayerNames(), ", "))
+			return nil, fmt.Errorf("new adapter: unknown layer %q (targets: %s)", name, strings.Join(g.AdapterTargets(), ", "))
 		}
 		if _, dup := a.A[name]; dup {
 			return nil, fmt.Errorf("new adapter: layer %q listed twice", name)
@@ -129,7 +156,7 @@ func (a *Adapter) Save(path string, g *Generator) error {
 		Tensors:  map[string]safetensors.Tensor{},
 	}
 	for _, name := range a.Config.TargetModules {
-		l, _ := g.Layer(name)
+		l, _ := g.adapterLayer(name)
 		sa, sb := fileShapes(l, a.Config.Rank)
 		ta, err := toFileTensor(a.A[name], sa)
 		if err != nil {
@@ -204,9 +231,9 @@ func adapterFrom(f *safetensors.File, g *Generator) (*Adapter, error) {
 	a := &Adapter{Config: cfg, A: map[string]*tensor.Dense{}, B: map[string]*tensor.Dense{}}
 	want := map[string]bool{}
 	for _, name := range cfg.TargetModules {
-		l, ok := g.Layer(name)
+		l, ok := g.adapterLayer(name)
 		if !ok {
-			return nil, fmt.Errorf("unknown layer %q (the generator has %s)", name, strings.Join(g.LayerNames(), ", "))
+			return nil, fmt.Errorf("unknown layer %q (the generator has %s)", name, strings.Join(g.AdapterTargets(), ", "))
 		}
 		if want[name+".lora_A"] {
 			return nil, fmt.Errorf("layer %q listed twice in target_modules", name)
@@ -238,8 +265,8 @@ func adapterFrom(f *safetensors.File, g *Generator) (*Adapter, error) {
 	}
 	for _, tn := range f.Names() {
 		if !want[tn] {
-			if l, _, ok := strings.Cut(tn, "."); ok && !slices.Contains(g.LayerNames(), l) {
-				return nil, fmt.Errorf("tensor %q is for unknown layer %q (the generator has %s)", tn, l, strings.Join(g.LayerNames(), ", "))
+			if l, _, ok := strings.Cut(tn, "."); ok && !slices.Contains(g.AdapterTargets(), l) {
+				return nil, fmt.Errorf("tensor %q is for unknown layer %q (the generator has %s)", tn, l, strings.Join(g.AdapterTargets(), ", "))
 			}
 			return nil, fmt.Errorf("unexpected tensor %q (not in target_modules %v)", tn, cfg.TargetModules)
 		}
@@ -259,9 +286,9 @@ func (g *Generator) CheckAdapter(a *Adapter) error {
 		return fmt.Errorf("adapter has factors for %d/%d layers, but targets %d", len(a.A), len(a.B), len(a.Config.TargetModules))
 	}
 	for _, name := range a.Config.TargetModules {
-		l, ok := g.Layer(name)
+		l, ok := g.adapterLayer(name)
 		if !ok {
-			return fmt.Errorf("unknown layer %q (the generator has %s)", name, strings.Join(g.LayerNames(), ", "))
+			return fmt.Errorf("unknown layer %q (the generator has %s)", name, strings.Join(g.AdapterTargets(), ", "))
 		}
 		A, B := a.A[name], a.B[name]
 		if A == nil || B == nil {

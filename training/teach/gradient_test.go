@@ -16,7 +16,8 @@ import (
 
 // TestTeachingGradientMatchesFiniteDifferences checks the whole teaching
 // loss (the rater's cross-entropy through the overlay and the generated
-// image, plus the preservation term, with the shift and noise the rater sees) against
+// image, plus the preservation term and the noise prior, with the shift and
+// noise the rater sees) against
 // central finite differences in the adapter's weights, in a float64 build
 // of a tiny generator and a tiny rater with every path of the shipped one.
 // The rater's own float64 check once missed a gradient that an in-place
@@ -30,6 +31,13 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 			for i := range w.Data().([]float64) {
 				w.Data().([]float64)[i] = 0.3 * rng.NormFloat64()
 			}
+		}
+	}
+	// the noise's factors large, drawn after the others (map order is
+	// random), so that some z' lie beyond NoiseRange in every run
+	for _, w := range []*tensor.Dense{s.adapter.A[model.NoiseTarget], s.adapter.B[model.NoiseTarget]} {
+		for i := range w.Data().([]float64) {
+			w.Data().([]float64)[i] = rng.NormFloat64()
 		}
 	}
 	prompts, zs := s.batch(0)
@@ -53,6 +61,15 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 		return scalar(s.total.Value())
 	}
 	at := total()
+	beyond := 0 // noise components past NoiseRange: the noise prior is in the loss
+	for _, z := range s.net.Noise.Value().Data().([]float64) {
+		if math.Abs(z) > NoiseRange {
+			beyond++
+		}
+	}
+	if beyond == 0 {
+		t.Fatal("no noise component beyond NoiseRange: the check would not cover the noise prior")
+	}
 	analytic := make([][]float64, len(s.net.Params))
 	for i, p := range s.net.Params {
 		g, err := p.Grad()
@@ -121,7 +138,8 @@ var tinyRaterConfig = model.RaterConfig{MaxWords: 24, Embed: 2, Hidden: 4, Stem:
 	MarkPools: 2, SceneRead: true, ReadoutSkip: true, SceneAnswer: true, Match: 2, MatchDim: 2, Slope: 0.1}
 
 // tinySession is a two-question teaching session of a tiny float64
-// generator with the rater, batch 2, shift, noise and preservation on.
+// generator with the rater, batch 2, shift, noise and preservation on, every
+// layer and the noise adapted.
 func tinySession(t *testing.T, rater Rater, temperature float64) (*session, *rand.Rand) {
 	t.Helper()
 	gen, err := model.NewGenerator(model.Config{Embed: 4, Hidden: 8, Base: 8, Channels: []int{4, 3, 3, 2},
@@ -134,7 +152,8 @@ func tinySession(t *testing.T, rater Rater, temperature float64) (*session, *ran
 		              {"question": "Is there a house?", "answer": "no"}],
 		"visual_prompt": {"strokes": [{"tool": "hline", "y": 0.6}]},
 		"judge": {"kind": "horizon", "row": 0.6},
-		"train": {"batch": 2, "rank": 2, "targets": "all", "noise": 0.03, "shift": 2, "preserve": 2}}`)
+		"train": {"batch": 2, "rank": 2, "targets": "noise,prompt,fc,seed,conv8,conv16,conv32,conv64,rgb",
+		          "noise": 0.03, "shift": 2, "preserve": 2}}`)
 	task.Train.Temperature = temperature
 	s, err := newSession(task, gen.Float64(), rater, nil)
 	if err != nil {

@@ -126,6 +126,9 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 			return nil, fmt.Errorf("teach: %w", err)
 		}
 	}
+	if err := s.addNoisePrior(); err != nil {
+		return nil, fmt.Errorf("teach: %w", err)
+	}
 	if s.vm, err = model.NewTrainMachine(s.total, s.net.Params); err != nil {
 		return nil, fmt.Errorf("teach: %w", err)
 	}
