@@ -50,15 +50,22 @@ func randomize(a *Adapter, seed uint64, std float64) {
 	}
 }
 
-// run builds and runs the generator once, returning a copy of the output data.
+// run builds and runs the generator once on testPrompts and testNoise,
+// returning a copy of the output data.
 func run[T float](t *testing.T, gen *Generator, adapters ...Active) []T {
+	t.Helper()
+	return runWith[T](t, gen, testNoise(), adapters...)
+}
+
+// runWith is run with other noise.
+func runWith[T float](t *testing.T, gen *Generator, zs [][]float64, adapters ...Active) []T {
 	t.Helper()
 	g := G.NewGraph()
 	net, err := gen.Build(g, Options{Batch: len(testPrompts), Adapters: adapters})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := net.SetInputs(testPrompts, testNoise()); err != nil {
+	if err := net.SetInputs(testPrompts, zs); err != nil {
 		t.Fatal(err)
 	}
 	m := G.NewTapeMachine(g)

@@ -6,28 +6,7 @@ import (
 	"testing"
 
 	"dualprocess/training/world"
-
-	G "gorgonia.org/gorgonia"
 )
-
-// drawWith runs the generator on testPrompts with the given noise.
-func drawWith(t *testing.T, gen *Generator, zs [][]float64, adapters ...Active) []float32 {
-	t.Helper()
-	g := G.NewGraph()
-	net, err := gen.Build(g, Options{Batch: len(testPrompts), Adapters: adapters})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.SetInputs(testPrompts, zs); err != nil {
-		t.Fatal(err)
-	}
-	m := G.NewTapeMachine(g)
-	defer m.Close()
-	if err := m.RunAll(); err != nil {
-		t.Fatal(err)
-	}
-	return slices.Clone(net.Image.Value().Data().([]float32))
-}
 
 // A noise adapter whose A reads only the constant 1 moves every noise
 // vector by weight * B: the generator then draws exactly what it draws for
@@ -53,11 +32,11 @@ func TestNoiseAdapterMovesTheNoise(t *testing.T) {
 			z[i] += shift[i]
 		}
 	}
-	got, want := drawWith(t, gen, testNoise(), Active{Adapter: a, Weight: 0.5}), drawWith(t, gen, moved)
+	got, want := runWith[float32](t, gen, testNoise(), Active{Adapter: a, Weight: 0.5}), runWith[float32](t, gen, moved)
 	if !closeAll(got, want, 1e-5) {
 		t.Error("a constant noise adapter did not draw the moved noise")
 	}
-	if slices.Equal(got, drawWith(t, gen, testNoise())) {
+	if slices.Equal(got, runWith[float32](t, gen, testNoise())) {
 		t.Error("the noise adapter changed nothing")
 	}
 
@@ -72,7 +51,7 @@ func TestNoiseAdapterMovesTheNoise(t *testing.T) {
 	for _, z := range fixed {
 		z[0] = 1.5
 	}
-	if !closeAll(drawWith(t, gen, testNoise(), Active{Adapter: fix, Weight: 1}), drawWith(t, gen, fixed), 1e-5) {
+	if !closeAll(runWith[float32](t, gen, testNoise(), Active{Adapter: fix, Weight: 1}), runWith[float32](t, gen, fixed), 1e-5) {
 		t.Error("a rank-2 noise adapter did not fix component 0")
 	}
 }
@@ -111,7 +90,7 @@ func TestNoiseAdapterGradientAndFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(drawWith(t, gen, testNoise(), Active{Adapter: b, Weight: 1}), drawWith(t, gen, testNoise(), Active{Adapter: c, Weight: 1})) {
+	if !slices.Equal(runWith[float32](t, gen, testNoise(), Active{Adapter: b, Weight: 1}), runWith[float32](t, gen, testNoise(), Active{Adapter: c, Weight: 1})) {
 		t.Error("the loaded noise adapter draws differently")
 	}
 	all, _ := gen.NewAdapter(2, 2, nil, 1)
