@@ -15,8 +15,9 @@ import (
 
 // taskForm is the text of a teaching task: its name, the generator's
 // prompts, the questions with the answers wanted, and the training steps,
-// learning rate, preservation weight ("Keep the image") and the rater's
-// temperature in the loss. Fields it does not show keep their loaded values.
+// learning rate, preservation weight ("Keep the image"), the rater's
+// temperature in the loss and whether the adapter adapts the noise alone.
+// Fields it does not show keep their loaded values.
 type taskForm struct {
 	name        *widget.Entry
 	description *widget.Entry
@@ -26,6 +27,7 @@ type taskForm struct {
 	rate        *widget.Entry
 	preserve    *widget.Entry // weight that keeps the adapted image near the base image
 	temperature *widget.Entry // divides the rater's logits in the loss
+	noise       *widget.Check // adapt the generator's noise alone (targets "noise")
 	object      fyne.CanvasObject
 
 	loaded TaskSpec
@@ -34,10 +36,17 @@ type taskForm struct {
 func newTaskForm(answers []string) *taskForm {
 	f := &taskForm{name: widget.NewEntry(), description: widget.NewMultiLineEntry(), prompts: widget.NewMultiLineEntry(),
 		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry(),
-		temperature: widget.NewEntry()}
+		temperature: widget.NewEntry(), noise: widget.NewCheck("the noise alone (layout)", nil)}
 	f.temperature.SetPlaceHolder("default (palette 10, horizon 3, else 1)")
 	f.preserve.SetPlaceHolder("default (2; sky 1, palette 0.5); 0: off")
-	f.rate.SetPlaceHolder("default (1e-3; lines 5e-3, horizon 3e-3)")
+	f.rate.SetPlaceHolder(ratePlaceHolder)
+	f.noise.OnChanged = func(on bool) { // the noise alone has its own default
+		if on {
+			f.rate.SetPlaceHolder("default for the noise (3e-2)")
+		} else {
+			f.rate.SetPlaceHolder(ratePlaceHolder)
+		}
+	}
 	f.name.SetPlaceHolder("a name for the task, e.g. horizon-low")
 	f.description.SetPlaceHolder("what it teaches (optional)")
 	f.description.Wrapping = fyne.TextWrapWord
@@ -47,7 +56,8 @@ func newTaskForm(answers []string) *taskForm {
 	f.prompts.Wrapping = fyne.TextWrapOff
 	training := container.New(layout.NewFormLayout(),
 		widget.NewLabel("Steps"), f.steps, widget.NewLabel("Learning rate"), f.rate,
-		widget.NewLabel("Keep the image"), f.preserve, widget.NewLabel("Temperature"), f.temperature)
+		widget.NewLabel("Keep the image"), f.preserve, widget.NewLabel("Temperature"), f.temperature,
+		widget.NewLabel("Adapt"), f.noise)
 	f.object = container.NewVBox(
 		container.New(layout.NewFormLayout(), widget.NewLabel("Name"), f.name, widget.NewLabel("About"), f.description),
 		heading("Prompts"), f.prompts,
@@ -73,6 +83,7 @@ func (f *taskForm) Load(t TaskSpec) {
 	f.steps.SetText(strconv.Itoa(t.Train.Steps))
 	showOptional(f.rate, t.Train.LearningRate)
 	showOptional(f.temperature, t.Train.Temperature)
+	f.noise.SetChecked(t.Train.Targets == noiseTarget)
 	switch p := t.Train.Preserve; {
 	case p == 0: // the file leaves it to the default
 		f.preserve.SetText("")
@@ -130,6 +141,12 @@ func (f *taskForm) Spec() (TaskSpec, error) {
 		return t, err
 	}
 	t.Train.Steps, t.Train.LearningRate, t.Train.Temperature = steps, rate, temperature
+	switch {
+	case f.noise.Checked:
+		t.Train.Targets = noiseTarget
+	case t.Train.Targets == noiseTarget:
+		t.Train.Targets = "" // the judge's default layers
+	}
 	if text := strings.TrimSpace(f.preserve.Text); text == "" {
 		t.Train.Preserve = 0 // the default
 	} else {
@@ -144,6 +161,13 @@ func (f *taskForm) Spec() (TaskSpec, error) {
 	}
 	return t, nil
 }
+
+// ratePlaceHolder names the default learning rates (teach.Taught).
+const ratePlaceHolder = "default (1e-3; lines 5e-3, horizon 3e-3)"
+
+// noiseTarget is the adapter target of the generator's noise
+// (model.NoiseTarget; the window does not import the model).
+const noiseTarget = "noise"
 
 // showOptional shows a setting whose 0 means the judge's default: empty
 // for the default, else the number.

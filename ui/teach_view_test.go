@@ -427,3 +427,35 @@ func TestNewTextOnlyTaskIsJudgedByTheSkyItAsksFor(t *testing.T) {
 		t.Errorf("judge %+v, want the sky judge with pink %s", j, want)
 	}
 }
+
+// "Adapt: the noise alone" sets the targets to the noise; unticked, a task
+// that adapted the noise goes back to the judge's default layers, and one
+// with other layers keeps them.
+func TestAdaptTheNoiseBox(t *testing.T) {
+	s, _, _ := builtinTeach(t)
+	f := s.teach.form
+	spec, err := s.teach.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.noise.Checked || spec.Train.Targets == noiseTarget {
+		t.Fatalf("a built-in task opens with the noise box ticked (targets %q)", spec.Train.Targets)
+	}
+	f.noise.SetChecked(true)
+	if spec, _ = s.teach.Spec(); spec.Train.Targets != noiseTarget || !strings.Contains(f.rate.PlaceHolder, "noise") {
+		t.Errorf("ticked: targets %q, learning rate shown as %q", spec.Train.Targets, f.rate.PlaceHolder)
+	}
+	f.Load(spec)
+	if !f.noise.Checked {
+		t.Error("a task with targets noise loads unticked")
+	}
+	f.noise.SetChecked(false)
+	if spec, _ = s.teach.Spec(); spec.Train.Targets != "" || f.rate.PlaceHolder != ratePlaceHolder {
+		t.Errorf("unticked after noise: targets %q, want the default", spec.Train.Targets)
+	}
+	spec.Train.Targets = "prompt"
+	f.Load(spec)
+	if spec, _ = s.teach.Spec(); f.noise.Checked || spec.Train.Targets != "prompt" {
+		t.Errorf("a task's own layers: ticked %v, targets %q", f.noise.Checked, spec.Train.Targets)
+	}
+}

@@ -256,6 +256,8 @@ func TestDefaultsByJudge(t *testing.T) {
 		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {}`, HorizonShift, HorizonRate, layout},
 		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": 5, "targets": "all"}`, 5, HorizonRate, "all"},
 		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"shift": -1, "learning_rate": 0.004}`, -1, 0.004, layout},
+		{`"judge": {"kind": "horizon", "row": 0.7}`, `"train": {"targets": "noise"}`, HorizonShift, NoiseRate, "noise"},
+		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"targets": "noise", "learning_rate": 0.01}`, -1, 0.01, "noise"},
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {}`, -1, LineWeightRate, lw},
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"shift": 2, "learning_rate": 0.001}`, 2, 0.001, lw},
 		{`"judge": {"kind": "lineweight", "width": 1.5}`, `"train": {"targets": "fc,seed"}`, -1, LineWeightRate, "fc,seed"},
