@@ -31,12 +31,13 @@ type Options struct {
 
 // Net is the generator built into a graph.
 type Net struct {
-	Words  *G.Node // input (Batch, len(Vocab)): 1 where the prompt has the word
-	Z      *G.Node // input (Batch, world.ZDim): the noise
-	Image  *G.Node // output (Batch, 3, 64, 64), RGB in [0, 1]
-	Noise  *G.Node // (Batch, world.ZDim, 1, 1): the noise as the noise adapters left it (NoiseTarget)
-	Params G.Nodes // trainable nodes, bound to the Generator's or Adapters' tensors
-	Gen    *Generator
+	Words *G.Node // input (Batch, len(Vocab)): 1 where the prompt has the word
+	Z     *G.Node // input (Batch, world.ZDim): the noise
+	Image *G.Node // output (Batch, 3, 64, 64), RGB in [0, 1]
+	// AdaptedZ is the noise as the noise adapters (NoiseTarget) left it, (Batch, world.ZDim, 1, 1).
+	AdaptedZ *G.Node
+	Params   G.Nodes // trainable nodes, bound to the Generator's or Adapters' tensors
+	Gen      *Generator
 }
 
 // graphMu serialises graph construction: gorgonia's node constructors share
@@ -82,7 +83,7 @@ func (gen *Generator) Build(g *G.ExprGraph, opt Options) (net *Net, err error) {
 	net = &Net{Gen: gen}
 	net.Words = G.NewMatrix(g, dt, G.WithShape(opt.Batch, len(gen.Vocab)), G.WithName(opt.Name+".words"))
 	net.Z = G.NewMatrix(g, dt, G.WithShape(opt.Batch, world.ZDim), G.WithName(opt.Name+".z"))
-	net.Image, net.Noise = b.forward(net.Words, net.Z)
+	net.Image, net.AdaptedZ = b.forward(net.Words, net.Z)
 	net.Params = b.params
 	return net, nil
 }

@@ -62,7 +62,7 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 	}
 	at := total()
 	beyond := 0 // noise components past NoiseRange: the noise prior is in the loss
-	for _, z := range s.net.Noise.Value().Data().([]float64) {
+	for _, z := range s.net.AdaptedZ.Value().Data().([]float64) {
 		if math.Abs(z) > NoiseRange {
 			beyond++
 		}

@@ -201,11 +201,15 @@ func meanOf(nodes []*G.Node) (*G.Node, error) {
 	if len(nodes) == 1 {
 		return sum, nil
 	}
-	k := 1 / float64(len(nodes))
-	if sum.Dtype() == tensor.Float32 {
-		return G.Mul(sum, G.NewConstant(float32(k)))
+	return G.Mul(sum, constantOf(sum.Dtype(), 1/float64(len(nodes))))
+}
+
+// constantOf is a scalar constant v in the dtype dt (float32 or float64).
+func constantOf(dt tensor.Dtype, v float64) *G.Node {
+	if dt == tensor.Float32 {
+		return G.NewConstant(float32(v))
 	}
-	return G.Mul(sum, G.NewConstant(k))
+	return G.NewConstant(v)
 }
 
 // run is the loop: noise, generate, overlay, rate, loss, backprop, clip, step, report.

@@ -6,7 +6,6 @@ import (
 	"dualprocess/model"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // NoiseRange is how far from 0 a noise component may be moved freely: the
@@ -24,13 +23,8 @@ func (s *session) addNoisePrior() error {
 	if !slices.Contains(s.adapter.Config.TargetModules, model.NoiseTarget) {
 		return nil
 	}
-	z := s.net.Noise
-	c := func(v float64) *G.Node {
-		if z.Dtype() == tensor.Float32 {
-			return G.NewConstant(float32(v))
-		}
-		return G.NewConstant(v)
-	}
+	z := s.net.AdaptedZ
+	c := func(v float64) *G.Node { return constantOf(z.Dtype(), v) }
 	d, err := G.Abs(z)
 	if err == nil {
 		d, err = G.Sub(d, c(NoiseRange))

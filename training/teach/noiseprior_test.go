@@ -40,7 +40,7 @@ func TestNoisePriorIsInTheLoss(t *testing.T) {
 		}
 		want := 0.0
 		if targets != "fc" {
-			zp := s.net.Noise.Value().Data().([]float64)
+			zp := s.net.AdaptedZ.Value().Data().([]float64)
 			for _, z := range zp {
 				want += math.Pow(max(math.Abs(z)-NoiseRange, 0), 2)
 			}

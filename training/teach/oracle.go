@@ -67,12 +67,7 @@ func (o *PixelOracle) LogProb(images *G.Node, _ *visual.Overlay, _, _ string) (*
 	s := images.Shape()
 	n, h, w := s[0], s[2], s[3]
 	g, dt := images.Graph(), images.Dtype()
-	constant := func(v float64) *G.Node {
-		if dt == tensor.Float32 {
-			return G.NewConstant(float32(v))
-		}
-		return G.NewConstant(v)
-	}
+	constant := func(v float64) *G.Node { return constantOf(dt, v) }
 	// dist2 is the squared RGB distance of the first rows of every pixel from c, (N, rows, W).
 	dist2 := func(c [3]float64, rows int, name string) (*G.Node, error) {
 		x := images

@@ -24,11 +24,7 @@ func (s *session) addPreservation() error {
 	if d, err = G.Mean(d); err != nil {
 		return err
 	}
-	w := G.NewConstant(s.task.Train.Preserve)
-	if img.Dtype() == tensor.Float32 {
-		w = G.NewConstant(float32(s.task.Train.Preserve))
-	}
-	if d, err = G.HadamardProd(d, w); err != nil {
+	if d, err = G.HadamardProd(d, constantOf(img.Dtype(), s.task.Train.Preserve)); err != nil {
 		return err
 	}
 	if s.total, err = G.Add(s.loss, d); err != nil {

@@ -10,8 +10,6 @@ import (
 
 	G "gorgonia.org/gorgonia"
 
-	"gorgonia.org/tensor"
-
 	"dualprocess/model"
 	"dualprocess/training/visual"
 )
@@ -86,13 +84,7 @@ func (f *FrozenRater) TemperedLogProbs(images *G.Node, ov *visual.Overlay, qas [
 
 // tempered is log softmax(logits / t) of the net's desired answers.
 func tempered(net *model.RaterNet, t float64) (*G.Node, error) {
-	var inv *G.Node
-	if net.Logits.Dtype() == tensor.Float32 {
-		inv = G.NewConstant(float32(1 / t))
-	} else {
-		inv = G.NewConstant(1 / t)
-	}
-	scaled, err := G.Mul(net.Logits, inv)
+	scaled, err := G.Mul(net.Logits, constantOf(net.Logits.Dtype(), 1/t))
 	if err != nil {
 		return nil, err
 	}
