@@ -14,6 +14,7 @@ func TestEvalJudgesCoversTheLearnedJudges(t *testing.T) {
 	var rows []struct {
 		Judge    string `json:"judge"`
 		Degraded bool   `json:"degraded"`
+		Gen      bool   `json:"generator_samples"`
 		Agreed   int    `json:"agreed"`
 		Of       int    `json:"of"`
 	}
@@ -25,9 +26,9 @@ func TestEvalJudgesCoversTheLearnedJudges(t *testing.T) {
 		if r.Of != 6 || r.Agreed < 0 || r.Agreed > r.Of {
 			t.Errorf("row %+v: want 0..6 agreed of 6", r)
 		}
-		seen[r.Judge+map[bool]string{true: " degraded"}[r.Degraded]] = true
+		seen[r.Judge+map[bool]string{true: " degraded"}[r.Degraded]+map[bool]string{true: " generated"}[r.Gen]] = true
 	}
-	for _, want := range []string{"horizon", "horizon degraded", "depth", "depth-level", "tree", "tree degraded"} {
+	for _, want := range []string{"horizon", "horizon degraded", "depth", "depth-level", "depth degraded", "depth-level degraded", "depth generated", "depth-level generated", "tree", "tree degraded"} {
 		if !seen[want] {
 			t.Errorf("no %s row in %v", want, seen)
 		}

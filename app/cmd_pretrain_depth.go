@@ -6,6 +6,7 @@ import (
 
 	"dualprocess/model"
 	"dualprocess/training/depthfit"
+	"dualprocess/training/judge"
 )
 
 func init() {
@@ -13,7 +14,7 @@ func init() {
 		fresh: model.NewDepthNet, decode: model.DecodeDepthNet, train: depthfit.Train,
 		check: func(net *model.DepthNet, log io.Writer) error {
 			for _, level := range []bool{false, true} {
-				agree, err := depthfit.Agreement(net, depthfit.HeldOutSeed, 500, level)
+				agree, err := depthfit.Agreement(net, depthfit.HeldOutSeed, 500, level, judge.Clean)
 				if err != nil {
 					return err
 				}

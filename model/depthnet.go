@@ -3,16 +3,17 @@ package model
 import "image"
 
 // DepthNet is the depth judge: a GridNet that estimates log-depth on its
-// 16x16 grid. It is trained on the world's depth maps with its own data and
+// 32x32 grid. It is trained on the world's depth maps with its own data and
 // seed (training/depthfit).
 type DepthNet struct{ *GridNet }
 
-var depthKind = gridKind{name: "depth", what: "depth net", format: "dualprocess-depth-v1"}
+// v1 was the coarse net on a 16x16 grid (until session 24).
+var depthKind = gridKind{name: "depth", what: "depth net", format: "dualprocess-depth-v2", layers: fineLayers, side: DepthGrid}
 
 // NewDepthNet makes a depth net with He-initialised weights.
 func NewDepthNet(seed uint64) *DepthNet { return &DepthNet{newGridNet(seed, depthKind)} }
 
-// LogDepth estimates the log-depth grid (16x16, row-major) of an image.
+// LogDepth estimates the log-depth grid (DepthGrid x DepthGrid, row-major) of an image.
 func (d *DepthNet) LogDepth(img image.Image) ([]float32, error) { return d.Grid(img) }
 
 // LogDepthAt estimates the log-depth of an image at points (x, y given as
@@ -24,7 +25,7 @@ func (d *DepthNet) LogDepthAt(img image.Image, pts [][2]float64) ([]float64, err
 	}
 	out := make([]float64, len(pts))
 	for i, p := range pts {
-		out[i] = gridAt(grid, p[0], p[1])
+		out[i] = gridAt(grid, d.Side(), p[0], p[1])
 	}
 	return out, nil
 }

@@ -17,9 +17,10 @@ import (
 
 // GridNet is the architecture of the learned judges: a small convolutional
 // network that maps a 64x64 image plus a row-coordinate channel to one
-// value per 4x4-pixel cell of a 16x16 grid. Each judge has its own weights,
-// data and seed, an architecture other than the rater's, and only ever
-// grades: DepthNet (log-depth) and TreeNet (tree cover).
+// value per cell of a square grid: TreeNet (tree cover) on a 16x16 grid of
+// 4x4-pixel cells, DepthNet (log-depth) on a 32x32 grid of 2x2-pixel cells.
+// Each judge has its own weights, data and seed, an architecture other than
+// the rater's, and only ever grades.
 type GridNet struct {
 	Params map[string]*tensor.Dense
 
@@ -28,38 +29,59 @@ type GridNet struct {
 	sampler *gridSampler
 }
 
-// gridKind tells the judges' weights apart: the format is written to the
-// safetensors metadata and checked on loading.
+// gridKind tells the judges apart: the format is written to the
+// safetensors metadata and checked on loading, and the layers give the
+// side of the output grid.
 type gridKind struct {
 	name   string // for graph nodes: "depth", "trees"
 	what   string // for messages: "depth net"
-	format string // "dualprocess-depth-v1"
+	format string // "dualprocess-depth-v2"
+	layers []gridLayer
+	side   int // of the output grid
 }
 
-// DepthGrid is the side of the grid nets' output grid.
-const DepthGrid = 16
+// TreeGrid and DepthGrid are the sides of the judges' output grids.
+const (
+	TreeGrid  = 16
+	DepthGrid = 32
+)
 
 type gridLayer struct {
 	name      string
 	in, out   int
 	k         int
+	skip      bool // keep this layer's output for the way up
 	downAfter bool // space to depth after this layer
+	upAfter   bool // depth to space after this layer, then the kept output joins
 }
 
-// gridLayers in the order data flows: 64x64 -> 32x32 -> 16x16.
-var gridLayers = []gridLayer{
-	{"d1", 4, 16, 3, true},
-	{"d2", 64, 32, 3, true},
-	{"d3", 128, 48, 3, false},
-	{"d4", 48, 48, 3, false},
-	{"out", 48, 1, 1, false},
+// coarseLayers, the tree net's, in the order data flows: 64x64 -> 32x32 -> 16x16.
+var coarseLayers = []gridLayer{
+	{name: "d1", in: 4, out: 16, k: 3, downAfter: true},
+	{name: "d2", in: 64, out: 32, k: 3, downAfter: true},
+	{name: "d3", in: 128, out: 48, k: 3},
+	{name: "d4", in: 48, out: 48, k: 3},
+	{name: "out", in: 48, out: 1, k: 1},
+}
+
+// fineLayers, the depth net's: the coarse net's way down to 16x16, where a
+// cell sees the horizon, and a way back up to 32x32 joined by the 32x32
+// features, so that a small object keeps its own depth.
+var fineLayers = []gridLayer{
+	{name: "d1", in: 4, out: 16, k: 3, downAfter: true},
+	{name: "d2", in: 64, out: 32, k: 3, skip: true, downAfter: true},
+	{name: "d3", in: 128, out: 48, k: 3},
+	{name: "d4", in: 48, out: 48, k: 3},
+	{name: "u1", in: 48, out: 128, k: 1, upAfter: true},
+	{name: "f1", in: 64, out: 32, k: 3},
+	{name: "out", in: 32, out: 1, k: 1},
 }
 
 // newGridNet makes a net with He-initialised weights.
 func newGridNet(seed uint64, kind gridKind) *GridNet {
 	r := rand.New(rand.NewPCG(seed, 0x3c6ef372fe94f82b))
 	d := &GridNet{Params: map[string]*tensor.Dense{}, kind: kind}
-	for _, l := range gridLayers {
+	for _, l := range kind.layers {
 		w := make([]float32, l.out*l.in*l.k*l.k)
 		std := math.Sqrt(2 / float64(l.in*l.k*l.k))
 		for i := range w {
@@ -71,28 +93,42 @@ func newGridNet(seed uint64, kind gridKind) *GridNet {
 	return d
 }
 
+// Side is the side of the net's output grid.
+func (d *GridNet) Side() int { return d.kind.side }
+
 // Build adds the net to g for a batch and returns its input (N, 4, 64, 64),
-// its output (N, 1, 16, 16) and the weight nodes.
+// its output (N, 1, side, side) and the weight nodes.
 func (d *GridNet) Build(g *G.ExprGraph, batch int) (in, out *G.Node, params G.Nodes, err error) {
 	graphMu.Lock()
 	defer graphMu.Unlock()
 	p := d.kind.name
 	in = G.NewTensor(g, tensor.Float32, 4, G.WithShape(batch, 4, 64, 64), G.WithName(p+".in"))
-	h := in
-	for i, l := range gridLayers {
+	h, kept := in, (*G.Node)(nil)
+	for i, l := range d.kind.layers {
 		w := G.NodeFromAny(g, d.Params[l.name+".weight"], G.WithName(p+"."+l.name+".weight"))
 		b := G.NodeFromAny(g, d.Params[l.name+".bias"], G.WithName(p+"."+l.name+".bias"))
 		params = append(params, w, b)
 		if h, err = Conv2d(h, w, b); err != nil {
 			return nil, nil, nil, err
 		}
-		if i < len(gridLayers)-1 {
+		if i < len(d.kind.layers)-1 {
 			if h, err = LeakyReLU(h, 0.1); err != nil {
 				return nil, nil, nil, err
 			}
 		}
+		if l.skip {
+			kept = h
+		}
 		if l.downAfter {
 			if h, err = SpaceToDepth2(h); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		if l.upAfter {
+			if h, err = DepthToSpace2(h); err != nil {
+				return nil, nil, nil, err
+			}
+			if h, err = G.Concat(1, kept, h); err != nil {
 				return nil, nil, nil, err
 			}
 		}
@@ -131,7 +167,7 @@ type gridSampler struct {
 	vm      G.VM
 }
 
-// Grid runs the net on an image: its 16x16 output grid, row-major.
+// Grid runs the net on an image: its output grid, row-major.
 func (d *GridNet) Grid(img image.Image) ([]float32, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -156,15 +192,14 @@ func (d *GridNet) Grid(img image.Image) ([]float32, error) {
 	return slices.Clone(s.out.Value().Data().([]float32)), nil
 }
 
-// gridAt reads a grid at (x, y), fractions of the image size, interpolating
-// bilinearly between cell centres.
-func gridAt(grid []float32, x, y float64) float64 {
-	const n = DepthGrid
-	fx, fy := x*n-0.5, y*n-0.5
+// gridAt reads a grid of side n at (x, y), fractions of the image size,
+// interpolating bilinearly between cell centres.
+func gridAt(grid []float32, n int, x, y float64) float64 {
+	fx, fy := x*float64(n)-0.5, y*float64(n)-0.5
 	x0, y0 := math.Floor(fx), math.Floor(fy)
 	tx, ty := fx-x0, fy-y0
 	at := func(i, j float64) float64 {
-		i, j = math.Max(0, math.Min(n-1, i)), math.Max(0, math.Min(n-1, j))
+		i, j = math.Max(0, math.Min(float64(n-1), i)), math.Max(0, math.Min(float64(n-1), j))
 		return float64(grid[int(j)*n+int(i)])
 	}
 	return (1-ty)*((1-tx)*at(x0, y0)+tx*at(x0+1, y0)) + ty*((1-tx)*at(x0, y0+1)+tx*at(x0+1, y0+1))

@@ -2,6 +2,7 @@ package model
 
 import (
 	"image"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,10 +41,10 @@ func TestGridNetWeightsKnowTheirKind(t *testing.T) {
 		}
 	}
 	if _, err := DecodeTreeNet(read(depth), "depth.safetensors"); err == nil ||
-		!strings.Contains(err.Error(), `load tree net depth.safetensors: metadata format "dualprocess-depth-v1", want "dualprocess-trees-v1"`) {
+		!strings.Contains(err.Error(), `load tree net depth.safetensors: metadata format "dualprocess-depth-v2", want "dualprocess-trees-v1"`) {
 		t.Errorf("depth weights as a tree net: %v", err)
 	}
-	if _, err := DecodeDepthNet(read(trees), "trees.safetensors"); err == nil || !strings.Contains(err.Error(), `want "dualprocess-depth-v1"`) {
+	if _, err := DecodeDepthNet(read(trees), "trees.safetensors"); err == nil || !strings.Contains(err.Error(), `want "dualprocess-depth-v2"`) {
 		t.Errorf("tree weights as a depth net: %v", err)
 	}
 
@@ -75,12 +76,34 @@ func TestTreeCoverIsAShare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(grid) != DepthGrid*DepthGrid {
-		t.Fatalf("%d cells, want %d", len(grid), DepthGrid*DepthGrid)
+	if len(grid) != TreeGrid*TreeGrid {
+		t.Fatalf("%d cells, want %d", len(grid), TreeGrid*TreeGrid)
 	}
 	for i, v := range grid {
 		if v <= 0 || v >= 1 {
 			t.Fatalf("cell %d: %g, want a share in (0, 1)", i, v)
 		}
+	}
+}
+
+// The depth net answers on its finer grid, and a point is read between the
+// centres of the cells around it.
+func TestDepthNetReadsItsFineGrid(t *testing.T) {
+	d := NewDepthNet(2)
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	grid, err := d.LogDepth(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Side() != DepthGrid || len(grid) != DepthGrid*DepthGrid {
+		t.Fatalf("side %d, %d cells; want %d and %d", d.Side(), len(grid), DepthGrid, DepthGrid*DepthGrid)
+	}
+	at, err := d.LogDepthAt(img, [][2]float64{{0.5 / DepthGrid, 0.5 / DepthGrid}, {2.0 / DepthGrid, 1.5 / DepthGrid}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid := (float64(grid[DepthGrid+1]) + float64(grid[DepthGrid+2])) / 2 // row 1, between columns 1 and 2
+	if at[0] != float64(grid[0]) || math.Abs(at[1]-mid) > 1e-6 {
+		t.Errorf("read %v, want %g (cell 0) and %g (between cells)", at, grid[0], mid)
 	}
 }

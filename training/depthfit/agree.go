@@ -11,12 +11,15 @@ import (
 // Agreement is the share of n random pairs in fresh renders that the depth
 // model orders like the depth map: pairs as the rater's depth questions
 // draw them (vqa.DepthPair), or with level only level ones (vqa.LevelPair:
-// one point on an object, where height tells nothing).
-func Agreement(m judge.DepthModel, first int64, n int, level bool) (float64, error) {
+// one point on an object, where height tells nothing). The model sees the
+// picture of each scene (judge.Clean, judge.Degraded, or the generator's);
+// the depth map is the render's.
+func Agreement(m judge.DepthModel, first int64, n int, level bool, picture judge.Picture) (float64, error) {
 	rng := rand.New(rand.NewPCG(uint64(first), 5))
 	agreed, done := 0, 0
 	for seed := first; done < n; seed++ {
-		r := world.Render(world.Sample(judge.RandomPrompt(rng), world.Noise(seed)))
+		prompt := judge.RandomPrompt(rng)
+		r := world.Render(world.Sample(prompt, world.Noise(seed)))
 		pair := vqa.DepthPair
 		if level {
 			pair = vqa.LevelPair
@@ -25,7 +28,11 @@ func Agreement(m judge.DepthModel, first int64, n int, level bool) (float64, err
 		if !ok {
 			continue
 		}
-		d, err := m.LogDepthAt(r.Image, [][2]float64{frac(p.A), frac(p.B)})
+		img, err := picture(seed, prompt, r)
+		if err != nil {
+			return 0, err
+		}
+		d, err := m.LogDepthAt(img, [][2]float64{frac(p.A), frac(p.B)})
 		if err != nil {
 			return 0, err
 		}

@@ -1,6 +1,7 @@
 // Package gridfit trains the learned judges' networks (model.GridNet) on
-// maps the renderer knows, one value per 4x4 cell: training/depthfit the
-// depth judge on log-depth, training/treefit the tree judge on tree cover.
+// maps the renderer knows, one value per cell of the net's grid:
+// training/depthfit the depth judge on log-depth, training/treefit the tree
+// judge on tree cover.
 package gridfit
 
 import (
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/disintegration/imaging"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
@@ -32,9 +34,9 @@ type Config struct {
 	Every    int // log and checkpoint every this many steps
 }
 
-// Task is what a net learns: a target grid for each render (16x16,
-// row-major) and a loss of the prediction and the target (both (N, 1, 16,
-// 16)), named in the log ("step 250/1500  L1 0.0421 ..."). Augment, when
+// Task is what a net learns: a target grid for each render (the net's
+// side, row-major) and a loss of the prediction and the target (both (N, 1,
+// side, side)), named in the log ("step 250/1500  L1 0.0421 ..."). Augment, when
 // set, alters each batch image (the target stays).
 type Task struct {
 	Name     string // for messages: "depth net"
@@ -71,7 +73,8 @@ func Train(ctx context.Context, net *model.GridNet, task Task, cfg Config, out s
 	if err != nil {
 		return err
 	}
-	target := G.NewTensor(g, tensor.Float32, 4, G.WithShape(cfg.Batch, 1, model.DepthGrid, model.DepthGrid), G.WithName("target"))
+	side := net.Side()
+	target := G.NewTensor(g, tensor.Float32, 4, G.WithShape(cfg.Batch, 1, side, side), G.WithName("target"))
 	loss, err := task.Loss(pred, target)
 	if err != nil {
 		return fmt.Errorf("%s: loss: %w", task.Name, err)
@@ -90,7 +93,7 @@ func Train(ctx context.Context, net *model.GridNet, task Task, cfg Config, out s
 			return err
 		}
 		opt.LR = cfg.LR * 0.5 * (1 + math.Cos(math.Pi*float64(step-1)/float64(cfg.Steps))) // cosine decay
-		imgs, tgt := batch(rng, pool, cfg.Batch, task.Augment)
+		imgs, tgt := batch(rng, pool, cfg.Batch, side, task.Augment)
 		if err := G.Let(in, model.GridInput(imgs)); err != nil {
 			return err
 		}
@@ -143,14 +146,14 @@ func render(first int64, n int, target func(world.Rendering) []float32) []sample
 }
 
 // batch picks samples, half of them mirrored left to right, and augments them.
-func batch(rng *rand.Rand, pool []sample, n int, augment func(*rand.Rand, *image.RGBA) *image.RGBA) ([]image.Image, *tensor.Dense) {
+func batch(rng *rand.Rand, pool []sample, n, side int, augment func(*rand.Rand, *image.RGBA) *image.RGBA) ([]image.Image, *tensor.Dense) {
 	imgs := make([]image.Image, n)
-	tgt := make([]float32, 0, n*model.DepthGrid*model.DepthGrid)
+	tgt := make([]float32, 0, n*side*side)
 	for i := range imgs {
 		s := pool[rng.IntN(len(pool))]
 		img, t := s.img, s.target
 		if rng.IntN(2) == 0 {
-			img, t = mirror(img), mirrorGrid(t)
+			img, t = mirror(img), mirrorGrid(t, side)
 		}
 		if augment != nil {
 			img = augment(rng, img)
@@ -158,7 +161,7 @@ func batch(rng *rand.Rand, pool []sample, n int, augment func(*rand.Rand, *image
 		imgs[i] = img
 		tgt = append(tgt, t...)
 	}
-	return imgs, tensor.New(tensor.WithShape(n, 1, model.DepthGrid, model.DepthGrid), tensor.WithBacking(tgt))
+	return imgs, tensor.New(tensor.WithShape(n, 1, side, side), tensor.WithBacking(tgt))
 }
 
 func mirror(img *image.RGBA) *image.RGBA {
@@ -172,13 +175,32 @@ func mirror(img *image.RGBA) *image.RGBA {
 	return out
 }
 
-func mirrorGrid(t []float32) []float32 {
-	const n = model.DepthGrid
+func mirrorGrid(t []float32, n int) []float32 {
 	out := make([]float32, len(t))
 	for j := 0; j < n; j++ {
 		for i := 0; i < n; i++ {
 			out[j*n+n-1-i] = t[j*n+i]
 		}
+	}
+	return out
+}
+
+// Soften blurs half the images (sigma 0.3..1.2 px) and adds Gaussian noise
+// (sigma up to 0.04): the generator draws softer than the renderer, and the
+// judges grade the generator's images.
+func Soften(rng *rand.Rand, img *image.RGBA) *image.RGBA {
+	if rng.IntN(2) == 0 {
+		return img
+	}
+	b := imaging.Blur(img, 0.3+0.9*rng.Float64())
+	sigma := 0.04 * 255 * rng.Float64()
+	out := image.NewRGBA(b.Bounds())
+	for i, v := range b.Pix {
+		if i%4 == 3 {
+			out.Pix[i] = 255
+			continue
+		}
+		out.Pix[i] = uint8(math.Max(0, math.Min(255, math.Round(float64(v)+sigma*rng.NormFloat64()))))
 	}
 	return out
 }

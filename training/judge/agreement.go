@@ -40,6 +40,20 @@ func RandomPrompt(rng *rand.Rand) world.Prompt {
 	}
 }
 
+// Picture is the image a learned judge's agreement is measured on, for a
+// scene of seed and prompt p and its render r: the render itself (Clean),
+// degraded (Degraded), or another picture of the same scene, such as the
+// generator's image of the same prompt and noise.
+type Picture func(seed int64, p world.Prompt, r world.Rendering) (image.Image, error)
+
+// Clean is the render itself.
+func Clean(_ int64, _ world.Prompt, r world.Rendering) (image.Image, error) { return r.Image, nil }
+
+// Degraded is the render degraded by Degrade.
+func Degraded(seed int64, _ world.Prompt, r world.Rendering) (image.Image, error) {
+	return Degrade(r.Image, seed), nil
+}
+
 // Degrade adds mild Gaussian noise (sigma 0.03 of full scale) and blur
 // (sigma 0.5 px), seeded.
 func Degrade(img image.Image, seed int64) image.Image {

@@ -1,7 +1,6 @@
 package treefit
 
 import (
-	"image"
 	"math/rand/v2"
 
 	"dualprocess/training/judge"
@@ -30,16 +29,14 @@ type Line struct {
 // them through a tree. With noisy each render is first degraded
 // (judge.Degrade).
 func Lines(m judge.TreeModel, first int64, n int, noisy bool) ([]Line, error) {
-	return lines(m, first, n, func(seed int64, _ world.Prompt, r world.Rendering) (image.Image, error) {
-		if noisy {
-			return judge.Degrade(r.Image, seed), nil
-		}
-		return r.Image, nil
-	})
+	if noisy {
+		return lines(m, first, n, judge.Degraded)
+	}
+	return lines(m, first, n, judge.Clean)
 }
 
 // lines is Lines on the images picture makes of each scene.
-func lines(m judge.TreeModel, first int64, n int, picture func(int64, world.Prompt, world.Rendering) (image.Image, error)) ([]Line, error) {
+func lines(m judge.TreeModel, first int64, n int, picture judge.Picture) ([]Line, error) {
 	rng := rand.New(rand.NewPCG(uint64(first), 9))
 	var out []Line
 	for seed := first; len(out) < n; seed++ {

@@ -5,12 +5,7 @@ package treefit
 
 import (
 	"context"
-	"image"
 	"io"
-	"math"
-	"math/rand/v2"
-
-	"github.com/disintegration/imaging"
 
 	G "gorgonia.org/gorgonia"
 
@@ -31,7 +26,7 @@ func DefaultConfig() Config {
 
 // task is the tree net's: sigmoid cross-entropy between its logits and
 // each cell's tree cover, on images of which half are blurred and noisy.
-var task = gridfit.Task{Name: "tree net", Target: Cover, Loss: sigmoidCrossEntropy, LossName: "CE", Augment: soften}
+var task = gridfit.Task{Name: "tree net", Target: Cover, Loss: sigmoidCrossEntropy, LossName: "CE", Augment: gridfit.Soften}
 
 // Train fits net (continuing from its weights) and saves it to out every
 // cfg.Every steps and at the end.
@@ -42,7 +37,7 @@ func Train(ctx context.Context, net *model.TreeNet, cfg Config, out string, log 
 // Cover is the share of each 4x4 cell of a rendering (16x16, row-major)
 // whose pixel centres lie inside a tree's box.
 func Cover(r world.Rendering) []float32 {
-	const n, k = model.DepthGrid, world.Size / model.DepthGrid
+	const n, k = model.TreeGrid, world.Size / model.TreeGrid
 	out := make([]float32, n*n)
 	for y := 0; y < world.Size; y++ {
 		for x := 0; x < world.Size; x++ {
@@ -54,26 +49,6 @@ func Cover(r world.Rendering) []float32 {
 				}
 			}
 		}
-	}
-	return out
-}
-
-// soften blurs half the images (sigma 0.3..1.2 px) and adds Gaussian noise
-// (sigma up to 0.04): the generator draws trees softer than the renderer,
-// and the judge grades the generator's images.
-func soften(rng *rand.Rand, img *image.RGBA) *image.RGBA {
-	if rng.IntN(2) == 0 {
-		return img
-	}
-	b := imaging.Blur(img, 0.3+0.9*rng.Float64())
-	sigma := 0.04 * 255 * rng.Float64()
-	out := image.NewRGBA(b.Bounds())
-	for i, v := range b.Pix {
-		if i%4 == 3 {
-			out.Pix[i] = 255
-			continue
-		}
-		out.Pix[i] = uint8(math.Max(0, math.Min(255, math.Round(float64(v)+sigma*rng.NormFloat64()))))
 	}
 	return out
 }
