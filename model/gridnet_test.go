@@ -107,3 +107,33 @@ func TestDepthNetReadsItsFineGrid(t *testing.T) {
 		t.Errorf("read %v, want %g (cell 0) and %g (between cells)", at, grid[0], mid)
 	}
 }
+
+// Depth weights of the coarse net that graded until session 24 are refused
+// by name, not misread.
+func TestOldDepthWeightsAreRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.safetensors")
+	old := NewTreeNet(4) // the old depth net had the tree net's layers
+	old.kind.format = "dualprocess-depth-v1"
+	if err := old.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeDepthNet(b, "old.safetensors"); err == nil ||
+		!strings.Contains(err.Error(), `load depth net old.safetensors: metadata format "dualprocess-depth-v1", want "dualprocess-depth-v2"`) {
+		t.Errorf("v1 depth weights: %v", err)
+	}
+	f, err := safetensors.Decode(b, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Metadata["format"] = "dualprocess-depth-v2" // relabelled: the shapes give it away
+	if b, err = safetensors.Encode(f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeDepthNet(b, "relabelled"); err == nil || !strings.Contains(err.Error(), "load depth net relabelled: 10 tensors, want 14") {
+		t.Errorf("v1 depth weights labelled v2: %v", err)
+	}
+}
