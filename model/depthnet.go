@@ -8,7 +8,7 @@ import "image"
 type DepthNet struct{ *GridNet }
 
 // v1 was the coarse net on a 16x16 grid (until session 24).
-var depthKind = gridKind{name: "depth", what: "depth net", format: "dualprocess-depth-v2", layers: fineLayers, side: DepthGrid}
+var depthKind = gridKind{name: "depth", what: "depth net", format: "dualprocess-depth-v2", layers: fineLayers}
 
 // NewDepthNet makes a depth net with He-initialised weights.
 func NewDepthNet(seed uint64) *DepthNet { return &DepthNet{newGridNet(seed, depthKind)} }

@@ -37,7 +37,6 @@ type gridKind struct {
 	what   string // for messages: "depth net"
 	format string // "dualprocess-depth-v2"
 	layers []gridLayer
-	side   int // of the output grid
 }
 
 // TreeGrid and DepthGrid are the sides of the judges' output grids.
@@ -93,8 +92,20 @@ func newGridNet(seed uint64, kind gridKind) *GridNet {
 	return d
 }
 
-// Side is the side of the net's output grid.
-func (d *GridNet) Side() int { return d.kind.side }
+// Side is the side of the net's output grid: 64 halved by every space to
+// depth and doubled by every depth to space.
+func (d *GridNet) Side() int {
+	side := 64
+	for _, l := range d.kind.layers {
+		if l.downAfter {
+			side /= 2
+		}
+		if l.upAfter {
+			side *= 2
+		}
+	}
+	return side
+}
 
 // Build adds the net to g for a batch and returns its input (N, 4, 64, 64),
 // its output (N, 1, side, side) and the weight nodes.

@@ -76,7 +76,7 @@ func TestTreeCoverIsAShare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(grid) != TreeGrid*TreeGrid {
+	if NewTreeNet(1).Side() != TreeGrid || len(grid) != TreeGrid*TreeGrid {
 		t.Fatalf("%d cells, want %d", len(grid), TreeGrid*TreeGrid)
 	}
 	for i, v := range grid {

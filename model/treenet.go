@@ -10,7 +10,7 @@ import (
 // the renderer's tree boxes with its own data and seed (training/treefit).
 type TreeNet struct{ *GridNet }
 
-var treeKind = gridKind{name: "trees", what: "tree net", format: "dualprocess-trees-v1", layers: coarseLayers, side: TreeGrid}
+var treeKind = gridKind{name: "trees", what: "tree net", format: "dualprocess-trees-v1", layers: coarseLayers}
 
 // NewTreeNet makes a tree net with He-initialised weights.
 func NewTreeNet(seed uint64) *TreeNet { return &TreeNet{newGridNet(seed, treeKind)} }
