@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 
 	"dualprocess/model"
 	"dualprocess/training/visual"
@@ -84,7 +85,13 @@ func (f *FrozenRater) TemperedLogProbs(images *G.Node, ov *visual.Overlay, qas [
 
 // tempered is log softmax(logits / t) of the net's desired answers.
 func tempered(net *model.RaterNet, t float64) (*G.Node, error) {
-	scaled, err := G.Mul(net.Logits, constantOf(net.Logits.Dtype(), 1/t))
+	// An input node, not a constant (which the graph merges with any other
+	// of equal value): with a constant 1/3 the machine handed a pooled
+	// (N, 32, 1, 1) value to the images' noise Add (depth-right at
+	// temperature 3; TestTemperatureThreeOnAPointTask).
+	inv := G.NewScalar(net.Logits.Graph(), net.Logits.Dtype(), G.WithName(fmt.Sprintf("temperature%d", built.Add(1))),
+		G.WithValue(scalarOf(net.Logits.Dtype(), 1/t)))
+	scaled, err := G.Mul(net.Logits, inv)
 	if err != nil {
 		return nil, err
 	}
@@ -182,4 +189,12 @@ func bind(net *model.RaterNet, n int, ov *visual.Overlay, question, answer strin
 		return err
 	}
 	return net.SetAnswers(slices.Repeat([]string{answer}, n))
+}
+
+// scalarOf is v as a value of dtype dt (float32 or float64).
+func scalarOf(dt tensor.Dtype, v float64) any {
+	if dt == tensor.Float32 {
+		return float32(v)
+	}
+	return v
 }

@@ -1,6 +1,7 @@
 package teach
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -70,5 +71,24 @@ func TestTemperedLogProbsDivideTheLogits(t *testing.T) {
 		if math.Abs(got3[i]-own[i]) < 1e-6 {
 			t.Fatalf("row %d: tempering changed nothing (%.9g)", i, own[i])
 		}
+	}
+}
+
+// A point task (one question, noise on the images) at temperature 3 once
+// failed on its first step: the machine handed a pooled (4, 32, 1, 1) value
+// to the images' noise Add, because the temperature was a graph constant.
+func TestTemperatureThreeOnAPointTask(t *testing.T) {
+	gen, rater := shipped(t)
+	task, err := LoadTask("../../docs/untuned-tasks/depth-right.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	task.Train.Temperature, task.Train.Steps, task.Train.EvalSeeds = 3, 2, []int64{100}
+	rep, _, err := Teach(context.Background(), task, gen, rater, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Curve) != 2 {
+		t.Fatalf("%d steps reported, want 2", len(rep.Curve))
 	}
 }
