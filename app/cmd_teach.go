@@ -23,7 +23,7 @@ func init() {
 		name: "teach",
 		summary: "Teach the generator a control: train a LoRA adapter with the rater's answers, then grade " +
 			"before and after with the task's independent judge.",
-		args:  "(--task FILE|NAME | --all [--tasks DIR]) --out DIR [--steps N] [--learning-rate LR] [--preserve W] [--shift PX] [--temperature T] [--eval-seeds FROM-TO] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE[,FILE...]]",
+		args:  "(--task FILE|NAME | --all [--tasks DIR]) --out DIR [--steps N] [--learning-rate LR] [--preserve W] [--shift PX] [--temperature T] [--darken W] [--eval-seeds FROM-TO] [--vanilla | --oracle] [--json] [--generator FILE] [--rater FILE[,FILE...]]",
 		setup: setupTeach,
 	})
 }
@@ -151,6 +151,7 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 	preserve := fs.Float64("preserve", 0, "weight of the preservation term (0: the task's; negative: none)")
 	shift := fs.Int("shift", 0, "largest random move in pixels of the images the rater sees (0: the task's; negative: none)")
 	temperature := fs.Float64("temperature", 0, "divide the rater's logits by T in the loss (0: the task's)")
+	darken := fs.Float64("darken", 0, "weight of the penalty on paint near-black where the base image is not (0: the task's; negative: none)")
 	vanilla := fs.Bool("vanilla", false, "only rate the base generator's samples for the task (no training)")
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of progress and a summary")
 	genPath := fs.String("generator", "", "generator weights (default: built in)")
@@ -196,6 +197,9 @@ func setupTeach(fs *flag.FlagSet) func(env, []string) error {
 			}
 			if *temperature != 0 {
 				task.Train.Temperature = *temperature
+			}
+			if *darken != 0 {
+				task.Train.Darken = *darken
 			}
 			if seeds != nil {
 				task.Train.EvalSeeds = seeds

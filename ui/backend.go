@@ -100,6 +100,7 @@ type TrainSpec struct {
 	Shift        int     `json:"shift,omitempty"`
 	Preserve     float64 `json:"preserve,omitempty"`
 	Temperature  float64 `json:"temperature,omitempty"`
+	Darken       float64 `json:"darken,omitempty"`
 }
 
 // Progress is a teaching run's state after a step.

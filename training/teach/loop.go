@@ -62,6 +62,7 @@ type session struct {
 	shifted  *G.Node // the images so moved
 	shiftRng *rand.Rand
 	base     *G.Node        // (Batch, 3, H, W) the base model's images of the step (Preserve > 0); nil: none
+	dark     *G.Node        // (Batch, H, W) the luma a pixel may not fall below (Darken > 0); nil: none
 	total    *G.Node        // the loss the optimiser minimises: loss plus the preservation term
 	sampler  *model.Sampler // draws the base images
 	rng      *rand.Rand
@@ -123,6 +124,14 @@ func newSession(task *Task, gen *model.Generator, rater Rater, events chan<- Eve
 	s.total = s.loss
 	if tr.Preserve > 0 {
 		if err := s.addPreservation(); err != nil {
+			return nil, fmt.Errorf("teach: %w", err)
+		}
+	}
+	if tr.Darken > 0 {
+		if s.base == nil {
+			return nil, errors.New("teach: the darkening penalty needs the base images: a positive preservation weight")
+		}
+		if err := s.addDarkening(); err != nil {
 			return nil, fmt.Errorf("teach: %w", err)
 		}
 	}

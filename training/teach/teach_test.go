@@ -242,7 +242,10 @@ func TestSummaryMedianJudgeError(t *testing.T) {
 // the default rate; a sky task keeps the
 // image with SkyPreserve, a palette task with PalettePreserve, the others
 // with the default weight; a palette task is taught at PaletteTemperature,
-// a horizon task at HorizonTemperature, the others at 1. A task's own
+// a horizon task at HorizonTemperature, a depth task at DepthTemperature
+// and DepthRate with near-black paint penalised by DepthDarken (unless it
+// keeps no base image to compare with), the others at 1 without that
+// penalty (-1). A task's own
 // values win. The defaults are not written into the task, so a task whose judge
 // changes does not keep them.
 func TestDefaultsByJudge(t *testing.T) {
@@ -266,6 +269,9 @@ func TestDefaultsByJudge(t *testing.T) {
 		{`"judge": {"kind": "sky", "colors": ["#f09040"]}`, `"train": {"preserve": 3}`, -1, Defaults.LearningRate, layout},
 		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {"temperature": 2}`, -1, Defaults.LearningRate, layout},
 		{`"judge": {"kind": "palette", "colors": ["#102030"]}`, `"train": {"preserve": 3}`, -1, Defaults.LearningRate, layout},
+		{`"judge": {"kind": "depth", "points": [[0.3, 0.5], [0.7, 0.5]]}`, `"train": {}`, -1, DepthRate, layout},
+		{`"judge": {"kind": "depth", "points": [[0.3, 0.5], [0.7, 0.5]]}`, `"train": {"preserve": -1}`, -1, DepthRate, layout},
+		{`"judge": {"kind": "depth", "points": [[0.3, 0.5], [0.7, 0.5]]}`, `"train": {"darken": 7, "temperature": 2}`, -1, DepthRate, layout},
 	} {
 		task, err := ParseTask([]byte(replaceField(replaceField(toyTask, "train", c.train), "judge", c.judge)))
 		if err != nil {
@@ -278,6 +284,8 @@ func TestDefaultsByJudge(t *testing.T) {
 		}
 		preserve := Defaults.Preserve
 		switch {
+		case strings.Contains(c.train, `"preserve": -1`):
+			preserve = -1
 		case strings.Contains(c.train, "preserve"):
 			preserve = 3
 		case strings.Contains(c.judge, "sky"):
@@ -296,11 +304,23 @@ func TestDefaultsByJudge(t *testing.T) {
 			temperature = PaletteTemperature
 		case strings.Contains(c.judge, "horizon"):
 			temperature = HorizonTemperature
+		case strings.Contains(c.judge, "depth"):
+			temperature = DepthTemperature
 		}
 		if got.Temperature != temperature {
 			t.Errorf("%s, %s: taught at temperature %g, want %g", c.judge, c.train, got.Temperature, temperature)
 		}
-		if c.train == `"train": {}` && (task.Train.Shift != 0 || task.Train.LearningRate != 0 || task.Train.Targets != "" || task.Train.Preserve != 0 || task.Train.Temperature != 0) {
+		darken := -1.0
+		switch {
+		case strings.Contains(c.train, "darken"):
+			darken = 7
+		case strings.Contains(c.judge, "depth") && preserve > 0:
+			darken = DepthDarken
+		}
+		if got.Darken != darken {
+			t.Errorf("%s, %s: taught with darkening weight %g, want %g", c.judge, c.train, got.Darken, darken)
+		}
+		if c.train == `"train": {}` && (task.Train.Shift != 0 || task.Train.LearningRate != 0 || task.Train.Targets != "" || task.Train.Preserve != 0 || task.Train.Temperature != 0 || task.Train.Darken != 0) {
 			t.Errorf("%s: a default was written into the task (%+v)", c.judge, task.Train)
 		}
 	}
