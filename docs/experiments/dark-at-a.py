@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""dark-at-a.py GRID... : how much of the ground around point A a depth task's
+"""dark-at-a.py [--at=X,Y] GRID... : how much of the ground around point A a depth task's
 adapters paint near-black. For each teach grid.png (rows of 64 px images with
 2 px gaps; columns before, after, after with the drawing), the share of pixels
 with CIE L* below 15 in the 15x15 window around A at (0.3, 0.72), over all
-rows, in the before and the after column. The world paints nothing that dark
+rows, in the before and the after column (--at moves A, in 0..1 of the image). The world paints nothing that dark
 but its thin outlines; a dark blob at A is what the depth judge takes for
 something near (docs/teaching.md). Needs ImageMagick's convert."""
 import subprocess, sys
@@ -17,7 +17,12 @@ def lstar(r, g, b):
     return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
 
 
-for grid in sys.argv[1:]:
+args = sys.argv[1:]
+ax, ay = 19, 46
+if args and args[0].startswith("--at"):
+    fx, fy = map(float, args.pop(0).split("=", 1)[1].split(","))
+    ax, ay = int(fx * 64), int(fy * 64)
+for grid in args:
     lines = subprocess.run(["convert", grid, "-depth", "8", "txt:-"], capture_output=True, text=True, check=True).stdout.splitlines()[1:]
     px = {}
     for line in lines:
@@ -29,8 +34,8 @@ for grid in sys.argv[1:]:
     for col in (0, 1):
         dark = total = 0
         for i in range(rows):
-            for y in range(46 - 7, 46 + 8):
-                for x in range(19 - 7, 19 + 8):
+            for y in range(ay - 7, ay + 8):
+                for x in range(ax - 7, ax + 8):
                     total += 1
                     dark += lstar(*px[(col * 66 + x, i * 66 + y)]) < 15
         share.append(dark / total)

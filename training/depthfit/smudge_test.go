@@ -57,7 +57,7 @@ func darken(img *image.RGBA, x, y, dark float64) *image.RGBA {
 }
 
 // The shipped depth judge does not take flat ground, or a faint smudge on
-// it, for something near: at depth-house's points, with a patch up to 30%
+// it, for something near: at depth-house's points (docs/experiments/depth-tasks), with a patch up to 30%
 // dark at A, it passes A as clearly closer than B in few scenes (3 of 64
 // when written; session 23's judge passed 11 with no patch and 18 with the
 // 30% patch). Darker patches still fool it (17 and 40 of 64 at 60% and

@@ -8,7 +8,7 @@
 // world's renders and on the generator's images: unchanged, and with the
 // best such setting, chosen by the world's passes and by the generator's.
 //
-//	go run ./docs/experiments/latent-reach [-task assets/tasks/depth-house.json] [-seeds 100-123]
+//	go run ./docs/experiments/latent-reach [-task docs/experiments/depth-tasks/depth-house.json] [-seeds 100-123]
 package main
 
 import (
@@ -43,7 +43,7 @@ type setting struct {
 }
 
 func main() {
-	taskPath := flag.String("task", "assets/tasks/depth-house.json", "task file")
+	taskPath := flag.String("task", "docs/experiments/depth-tasks/depth-house.json", "task file")
 	seedSpec := flag.String("seeds", "100-123", "evaluation seeds")
 	flag.Parse()
 	task, err := teach.LoadTask(*taskPath)
