@@ -2,10 +2,15 @@ package teach
 
 import (
 	"context"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"dualprocess/assets"
 	"dualprocess/model"
+	"dualprocess/picture"
 	"dualprocess/training/judge"
 )
 
@@ -53,7 +58,8 @@ func TestTeachingTwoBuiltInTasks(t *testing.T) {
 			t.Fatal(err)
 		}
 		task.Train.EvalSeeds = task.Train.EvalSeeds[:8]
-		rep, err := Run(context.Background(), task, gen, rater, t.TempDir(), nil)
+		dir := t.TempDir()
+		rep, err := Run(context.Background(), task, gen, rater, dir, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -76,5 +82,49 @@ func TestTeachingTwoBuiltInTasks(t *testing.T) {
 			t.Errorf("%s: the judge passed %d/%d seeds before and %d/%d after: want at least 3 more", name,
 				rep.Before.JudgePassed, rep.Before.Of, rep.After.JudgePassed, rep.After.Of)
 		}
+		if name == "depth-tree" { // the judge passes a black blob at A too; the near-black penalty keeps it out
+			before, after := nearBlackAt(t, filepath.Join(dir, GridFile), task.Judge.Points[0])
+			t.Logf("depth-tree: near-black around A %.3f -> %.3f", before, after)
+			if after > before+0.03 { // 0.007 with the penalty, 0.208 without (8 seeds)
+				t.Errorf("depth-tree: the adapters paint %.3f of the 15x15 pixels around A near-black (%.3f before)", after, before)
+			}
+		}
 	}
+}
+
+// nearBlackAt is the share of the 15x15 pixels around p (0..1 of the image)
+// with luma under DarkFloor, over a run's grid (rows of before, after, after
+// with the drawing), in the before and the after column.
+func nearBlackAt(t *testing.T, gridPath string, p [2]float64) (before, after float64) {
+	t.Helper()
+	f, err := os.Open(gridPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	grid, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const side = 64
+	cell := side + picture.Gutter
+	rows := (grid.Bounds().Dy() + picture.Gutter) / cell
+	cx, cy := int(p[0]*side), int(p[1]*side)
+	share := func(col int) float64 {
+		dark, n := 0, 0
+		for r := range rows {
+			for y := cy - 7; y <= cy+7; y++ {
+				for x := cx - 7; x <= cx+7; x++ {
+					c := color.RGBAModel.Convert(grid.At(col*cell+x, r*cell+y)).(color.RGBA)
+					l := (lumaWeights[0]*float64(c.R) + lumaWeights[1]*float64(c.G) + lumaWeights[2]*float64(c.B)) / 255
+					if l < DarkFloor {
+						dark++
+					}
+					n++
+				}
+			}
+		}
+		return float64(dark) / float64(n)
+	}
+	return share(0), share(1)
 }
