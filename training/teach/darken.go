@@ -67,7 +67,7 @@ func luma(img *G.Node) (*G.Node, error) {
 
 // bindDarkFloor binds min(base luma, DarkFloor) per pixel for the step's
 // base images, given as (N, 3, H, W) values.
-func (s *session) bindDarkFloor(base []float64) error {
+func (s *session) bindDarkFloor(base []float32) error {
 	sh := s.dark.Shape()
 	n, hw := sh[0], sh[1]*sh[2]
 	floor := make([]float64, n*hw)
@@ -75,7 +75,7 @@ func (s *session) bindDarkFloor(base []float64) error {
 		for p := range hw {
 			var l float64
 			for c, w := range lumaWeights {
-				l += w * base[(i*3+c)*hw+p]
+				l += w * float64(base[(i*3+c)*hw+p])
 			}
 			floor[i*hw+p] = math.Min(l, DarkFloor)
 		}

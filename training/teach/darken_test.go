@@ -18,7 +18,7 @@ func TestDarkeningPenalisesOnlyNewBlack(t *testing.T) {
 	const w = 100
 	// three pixels, channel-major (1, 3, 1, 3): blob, outline, green tree
 	adapted := []float64{0, 0.06, 0.1, 0, 0.06, 0.4, 0, 0.06, 0.1}
-	base := []float64{0.8, 0.05, 0.6, 0.8, 0.05, 0.7, 0.8, 0.05, 0.9}
+	base := []float32{0.8, 0.05, 0.6, 0.8, 0.05, 0.7, 0.8, 0.05, 0.9}
 	g := G.NewGraph()
 	img := G.NewTensor(g, tensor.Float64, 4, G.WithShape(1, 3, 1, 3), G.WithName("img"),
 		G.WithValue(tensor.New(tensor.WithShape(1, 3, 1, 3), tensor.WithBacking(adapted))))

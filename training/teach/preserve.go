@@ -47,17 +47,17 @@ func (s *session) drawBase(prompts []world.Prompt, zs [][]float64) error {
 	if err != nil {
 		return err
 	}
-	f := t.Data().([]float32)
-	v := make([]float64, len(f))
-	for i, x := range f {
-		v[i] = float64(x)
-	}
 	if s.dark != nil {
-		if err := s.bindDarkFloor(v); err != nil {
+		if err := s.bindDarkFloor(t.Data().([]float32)); err != nil {
 			return err
 		}
 	}
 	if s.base.Dtype() == tensor.Float64 {
+		f := t.Data().([]float32)
+		v := make([]float64, len(f))
+		for i, x := range f {
+			v[i] = float64(x)
+		}
 		t = tensor.New(tensor.WithShape(t.Shape()...), tensor.WithBacking(v))
 	}
 	return G.Let(s.base, t)
