@@ -97,9 +97,22 @@ type RaterConfig struct {
 	// each swatch comes to some pixel). The answers read its four values
 	// by a bilinear form with the question (answers.colour, grown at
 	// zero), so questions that have no use for colours can leave it out.
-	ColourFit bool    `json:"colour_fit,omitempty"`
-	AttendDim int     `json:"attend_dim,omitempty"`
-	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
+	ColourFit bool `json:"colour_fit,omitempty"`
+	// ColourGate: where the colour path reads swatches, a gate read from
+	// the question hands it the answer: the other paths' logits are scaled
+	// by 1 - sigmoid(answers.gate(question) - ColourGateShift). Grown at
+	// zero, it starts nearly open (98% of the other paths' say kept); a
+	// palette question can learn to shut it, so that the stem's confident
+	// no no longer outvotes the path built for the question.
+	ColourGate bool `json:"colour_gate,omitempty"`
+	// ColourLogShare: the colour path gives the least share of the image
+	// a swatch covers as its log (ColourFit), so that a linear readout
+	// can tell a swatch that covers nothing from one that covers the
+	// judge's 1%: palette adapters that painted all in one swatch's colour
+	// fooled a rater that read the share as it is.
+	ColourLogShare bool    `json:"colour_log_share,omitempty"`
+	AttendDim      int     `json:"attend_dim,omitempty"`
+	Slope          float64 `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
@@ -120,6 +133,8 @@ func (c RaterConfig) Validate() error {
 		return fmt.Errorf("rater config: readout skip needs a readout")
 	case (c.SceneRead || c.SceneAnswer) && c.AuxScene == 0:
 		return fmt.Errorf("rater config: scene read and scene answer need the scene attributes (aux_scene)")
+	case (c.ColourGate || c.ColourLogShare) && !c.ColourFit:
+		return fmt.Errorf("rater config: the colour gate and log share need the colour path (colour_fit)")
 	case c.Slope <= 0 || c.Slope >= 1:
 		return fmt.Errorf("rater config: leaky ReLU slope %v outside (0, 1)", c.Slope)
 	}
@@ -210,6 +225,9 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	}
 	if c.ColourFit { // starts at zero: a rater grown with it answers as before
 		ls = append(ls, dense("answers.colour", ColourFitOutputs*c.Hidden, answers, 0))
+	}
+	if c.ColourGate { // starts at zero: nearly open
+		ls = append(ls, dense("answers.gate", c.Hidden, 1, 0))
 	}
 	return ls
 }

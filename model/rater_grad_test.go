@@ -30,9 +30,12 @@ func TestRaterGradientFloat64(t *testing.T) {
 	grown.Match, grown.MatchDim = 2, 2
 	colour := tinyRaterConfig()
 	colour.ColourFit = true
+	gate := colour
+	gate.ColourGate, gate.ColourLogShare = true, true
 	t.Run("two questions per image", func(t *testing.T) { raterGradCheck(t, tinyRaterConfig(), 2) })
 	t.Run("grown paths", func(t *testing.T) { raterGradCheck(t, grown, 2) })
 	t.Run("colour fit", func(t *testing.T) { raterGradCheck(t, colour, 2) })
+	t.Run("colour gate", func(t *testing.T) { raterGradCheck(t, gate, 2) })
 	t.Run("film", func(t *testing.T) { raterGradCheck(t, film, 1) })
 }
 

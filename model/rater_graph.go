@@ -234,13 +234,39 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 	}
 	if c.ColourFit { // the swatches against the image's pixels, read by the question
 		lab := b.check(LabOf(seen))
-		m := b.check(ColourFit(b.check(Median3(lab)), lab, net.Swatches, net.Plain))
+		m := b.check(ColourFit(b.check(Median3(lab)), lab, net.Swatches, net.Plain, c.ColourLogShare))
 		if b.opt.Questions > 1 {
 			m = b.check(RepeatRows(m, b.opt.Questions))
+		}
+		if c.ColourGate {
+			logits = b.gated(logits, m, q)
 		}
 		logits = b.check(G.Add(logits, b.layer("answers.colour", b.check(Outer(m, q)))))
 	}
 	return b.reshape(logits, nq, len(b.r.Answers))
+}
+
+// ColourGateShift places the colour gate's zero: a gate layer at zero
+// keeps sigmoid(ColourGateShift), 98%, of the other paths' logits.
+const ColourGateShift = 4
+
+// gated scales logits (N, A, 1, 1) by 1 - a*sigmoid(answers.gate(q) -
+// ColourGateShift), with a the colour path's last value m (N, 5, 1, 1):
+// 1 where it reads swatches and 0 elsewhere, so every other question is
+// answered exactly as without the gate.
+func (b *raterBuilder) gated(logits, m, q *G.Node) *G.Node {
+	n := logits.Shape()[0]
+	rows := func(name string, v float64) *G.Node {
+		x := b.input(name, n, 1, 1, 1)
+		if err := G.Let(x, fromFloat64(b.dt, slices.Repeat([]float64{v}, n), n, 1, 1, 1)); err != nil {
+			panic(buildError{err})
+		}
+		return x
+	}
+	active := b.check(PickChannel(m, ColourFitOutputs-1))
+	shut := b.check(Sigmoid(b.check(G.Add(b.layer("answers.gate", q), rows("gate.shift", -ColourGateShift)))))
+	keep := b.check(G.Sub(rows("gate.one", 1), b.check(Outer(active, shut))))
+	return b.check(Outer(keep, logits))
 }
 
 type raterBuilder struct {
