@@ -152,33 +152,43 @@ const (
 // drawing with fewer than two swatches (a red line, a box), or an image
 // without pixels to compare, gives zeros: questions about such drawings
 // get nothing from this path.
-func ColourFit(pix, sw, swatches, image *G.Node) (*G.Node, error) {
+//
+// With logShare the share is given as log(share + LogShareFloor), which
+// tells a swatch that covers nothing (-6.2) from one that covers the
+// judge's 1% (-4.4) as clearly as that from one that covers a third.
+func ColourFit(pix, sw, swatches, image *G.Node, logShare bool) (*G.Node, error) {
 	ls, ws, ss, is := pix.Shape(), sw.Shape(), swatches.Shape(), image.Shape()
 	if ls.Dims() != 4 || ls[1] != 3 || !ws.Eq(ls) || !ss.Eq(is) || ss.Dims() != 4 || ss[0] != ls[0] || ss[1] != 1 || ss[2] != ls[2] || ss[3] != ls[3] {
 		return nil, fmt.Errorf("colour fit: want colours (N, 3, H, W) twice and masks (N, 1, H, W), got %v, %v, %v and %v", ls, ws, ss, is)
 	}
-	return G.ApplyOp(colourFitOp{}, pix, sw, swatches, image)
+	return G.ApplyOp(colourFitOp{logShare: logShare}, pix, sw, swatches, image)
 }
 
-type colourFitOp struct{ opBase }
+// LogShareFloor is added to the least share before its log (ColourFit).
+const LogShareFloor = 0.002
+
+type colourFitOp struct {
+	opBase
+	logShare bool
+}
 
 func (op colourFitOp) Arity() int            { return 4 }
 func (op colourFitOp) Type() hm.Type         { return fnType(4, 4, 4, 4, 4) }
-func (op colourFitOp) String() string        { return "ColourFit" }
+func (op colourFitOp) String() string        { return fmt.Sprintf("ColourFit(%v)", op.logShare) }
 func (op colourFitOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op colourFitOp) Hashcode() uint32      { return hashOf(op) }
 func (op colourFitOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return tensor.Shape{shapeOf(in[0])[0], ColourFitOutputs, 1, 1}, nil
 }
 func (op colourFitOp) Do(in ...G.Value) (G.Value, error) {
-	return do(func(d []*tensor.Dense) (G.Value, error) { return colourFit[float32](d, nil, 0) },
-		func(d []*tensor.Dense) (G.Value, error) { return colourFit[float64](d, nil, 0) }, in)
+	return do(func(d []*tensor.Dense) (G.Value, error) { return colourFit[float32](d, nil, 0, op.logShare) },
+		func(d []*tensor.Dense) (G.Value, error) { return colourFit[float64](d, nil, 0, op.logShare) }, in)
 }
 func (op colourFitOp) DiffWRT(int) []bool { return []bool{true, true, false, false} }
 func (op colourFitOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	gs := make(G.Nodes, 4)
 	for wrt := range 2 {
-		g, err := G.ApplyOp(colourFitGradOp{wrt: wrt}, in[0], in[1], in[2], in[3], grad)
+		g, err := G.ApplyOp(colourFitGradOp{wrt: wrt, logShare: op.logShare}, in[0], in[1], in[2], in[3], grad)
 		if err != nil {
 			return nil, err
 		}
@@ -191,27 +201,34 @@ func (op colourFitOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 // pix (wrt 0) or sw (wrt 1).
 type colourFitGradOp struct {
 	opBase
-	wrt int
+	wrt      int
+	logShare bool
 }
 
-func (op colourFitGradOp) Arity() int            { return 5 }
-func (op colourFitGradOp) Type() hm.Type         { return fnType(4, 4, 4, 4, 4, 4) }
-func (op colourFitGradOp) String() string        { return fmt.Sprintf("ColourFitGrad(%d)", op.wrt) }
+func (op colourFitGradOp) Arity() int    { return 5 }
+func (op colourFitGradOp) Type() hm.Type { return fnType(4, 4, 4, 4, 4, 4) }
+func (op colourFitGradOp) String() string {
+	return fmt.Sprintf("ColourFitGrad(%d, %v)", op.wrt, op.logShare)
+}
 func (op colourFitGradOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op colourFitGradOp) Hashcode() uint32      { return hashOf(op) }
 func (op colourFitGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return shapeOf(in[0]).Clone(), nil
 }
 func (op colourFitGradOp) Do(in ...G.Value) (G.Value, error) {
-	return do(func(d []*tensor.Dense) (G.Value, error) { return colourFit(d[:4], data[float32](d[4]), op.wrt) },
-		func(d []*tensor.Dense) (G.Value, error) { return colourFit(d[:4], data[float64](d[4]), op.wrt) }, in)
+	return do(func(d []*tensor.Dense) (G.Value, error) {
+		return colourFit(d[:4], data[float32](d[4]), op.wrt, op.logShare)
+	},
+		func(d []*tensor.Dense) (G.Value, error) {
+			return colourFit(d[:4], data[float64](d[4]), op.wrt, op.logShare)
+		}, in)
 }
 
 // colourFit computes ColourFit's values or, with gy, the gradient of pix
 // (wrt 0) or sw (wrt 1). Each output is a mean, a minimum or a maximum of
 // distances, so its gradient flows to the pixels and swatches that attain
 // them.
-func colourFit[T float](in []*tensor.Dense, gy []T, wrt int) (G.Value, error) {
+func colourFit[T float](in []*tensor.Dense, gy []T, wrt int, logShare bool) (G.Value, error) {
 	s := in[0].Shape()
 	n, p := s[0], s[2]*s[3]
 	lab, sw, swatch, image := data[T](in[0]), data[T](in[1]), data[T](in[2]), data[T](in[3])
@@ -315,9 +332,13 @@ func colourFit[T float](in []*tensor.Dense, gy []T, wrt int) (G.Value, error) {
 			}
 		}
 		terms = append(terms, term{3, 1, worst, best[worst]})
+		dShare := 1.0 // d output / d share
+		if logShare {
+			dShare = 1 / (share[least] + LogShareFloor)
+		}
 		for z := range bs { // the share's gradient: d sigma / d distance
 			if nearest[z] == least {
-				terms = append(terms, term{1, -sig[z] * (1 - sig[z]) / colourSoft / nb, least, z})
+				terms = append(terms, term{1, -dShare * sig[z] * (1 - sig[z]) / colourSoft / nb, least, z})
 			}
 		}
 		if gy == nil {
@@ -328,6 +349,9 @@ func colourFit[T float](in []*tensor.Dense, gy []T, wrt int) (G.Value, error) {
 				}
 			}
 			y[i*ColourFitOutputs+1] = T(share[least])
+			if logShare {
+				y[i*ColourFitOutputs+1] = T(math.Log(share[least] + LogShareFloor))
+			}
 			y[i*ColourFitOutputs+4] = 1
 			continue
 		}

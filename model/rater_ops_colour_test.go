@@ -77,11 +77,11 @@ func colourFitInputs(lab []float64) (x, swatches, image *tensor.Dense) {
 	return x, swatches, image
 }
 
-func colourFit1(t *testing.T, lab []float64) []float64 {
+func colourFit1(t *testing.T, lab []float64, logShare bool) []float64 {
 	x, swatches, image := colourFitInputs(lab)
 	return evalGraph(t, func(g *G.ExprGraph) (*G.Node, error) {
 		lab := G.NodeFromAny(g, x, G.WithName("lab"))
-		return ColourFit(lab, lab, G.NodeFromAny(g, swatches, G.WithName("swatches")), G.NodeFromAny(g, image, G.WithName("image")))
+		return ColourFit(lab, lab, G.NodeFromAny(g, swatches, G.WithName("swatches")), G.NodeFromAny(g, image, G.WithName("image")), logShare)
 	})
 }
 
@@ -100,7 +100,7 @@ func TestColourFitMeasuresDistanceAndShare(t *testing.T) {
 		}
 		return v
 	}
-	got := colourFit1(t, lab([6][3]float64{a, a, a, a, b, b}))
+	got := colourFit1(t, lab([6][3]float64{a, a, a, a, b, b}), false)
 	near := 1 / (1 + math.Exp(-colourNear/colourSoft)) // the share of a pixel at distance 0
 	want := []float64{0, 2.0 / 6 * near, 0, 0, 1}
 	for i := range want {
@@ -108,15 +108,27 @@ func TestColourFitMeasuresDistanceAndShare(t *testing.T) {
 			t.Fatalf("exact colours: got %v, want %v", got, want)
 		}
 	}
-	got = colourFit1(t, lab([6][3]float64{a, a, a, a, b, far}))
+	got = colourFit1(t, lab([6][3]float64{a, a, a, a, b, far}), false)
 	dFar := 10 * math.Min(dist3(far, a), dist3(far, b))
 	if math.Abs(got[0]-dFar/6) > 1e-4 || math.Abs(got[1]-1.0/6*near) > 1e-4 || got[2] > 1e-5 || got[3] > 1e-5 {
 		t.Fatalf("one far pixel: got %v, want mean %.4f, least share %.4f, swatches found", got, dFar/6, near/6)
 	}
-	got = colourFit1(t, lab([6][3]float64{a, a, a, a, a, far}))
+	got = colourFit1(t, lab([6][3]float64{a, a, a, a, a, far}), false)
 	dB := 10 * math.Min(dist3(b, a), dist3(b, far))
 	if math.Abs(got[1]) > 1e-3 || math.Abs(got[3]-dB) > 1e-4 || math.Abs(got[2]-dB/2) > 1e-4 {
 		t.Fatalf("swatch b missing: got %v, want least share 0, farthest swatch %.4f, mean %.4f", got, dB, dB/2)
+	}
+	for _, top := range [][6][3]float64{{a, a, a, a, b, b}, {a, a, a, a, a, far}} { // the share as its log
+		plain, logged := colourFit1(t, lab(top), false), colourFit1(t, lab(top), true)
+		for i := range plain {
+			want := plain[i]
+			if i == 1 {
+				want = math.Log(plain[1] + LogShareFloor)
+			}
+			if math.Abs(logged[i]-want) > 1e-6 {
+				t.Fatalf("log share: got %v, want %v with the share's log", logged, plain)
+			}
+		}
 	}
 	x, _, image := colourFitInputs(lab([6][3]float64{a, a, a, a, b, b}))
 	none, _ := newDense[float64](1, 1, 2, 6)
@@ -127,7 +139,7 @@ func TestColourFitMeasuresDistanceAndShare(t *testing.T) {
 	for name, sw := range map[string]*tensor.Dense{"no swatches": none, "one swatch": one} {
 		got = evalGraph(t, func(g *G.ExprGraph) (*G.Node, error) {
 			lab := G.NodeFromAny(g, x, G.WithName("lab"))
-			return ColourFit(lab, lab, G.NodeFromAny(g, sw, G.WithName("swatches")), G.NodeFromAny(g, image, G.WithName("image")))
+			return ColourFit(lab, lab, G.NodeFromAny(g, sw, G.WithName("swatches")), G.NodeFromAny(g, image, G.WithName("image")), false)
 		})
 		for _, v := range got {
 			if v != 0 {
@@ -152,10 +164,12 @@ func TestColourFitGrad(t *testing.T) {
 	for i, v := range sw.Data().([]float64) {
 		sw.Data().([]float64)[i] = v + 0.05*r.NormFloat64() // swatches in colours of their own
 	}
-	gradCheck(t, []*tensor.Dense{x, sw}, func(in G.Nodes) (*G.Node, error) {
-		g := in[0].Graph()
-		return ColourFit(in[0], in[1], G.NodeFromAny(g, swatches, G.WithName("swatches")), G.NodeFromAny(g, image, G.WithName("image")))
-	})
+	for _, logShare := range []bool{false, true} {
+		gradCheck(t, []*tensor.Dense{x, sw}, func(in G.Nodes) (*G.Node, error) {
+			g := in[0].Graph()
+			return ColourFit(in[0], in[1], G.NodeFromAny(g, swatches, G.WithName("swatches")), G.NodeFromAny(g, image, G.WithName("image")), logShare)
+		})
+	}
 }
 
 // Median3 is the per-channel median of each 3x3 neighbourhood, cut at the
