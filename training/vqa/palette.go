@@ -30,7 +30,10 @@ const PaletteRows = 8
 // image's own with one that fills a fifth of it or more swapped for a far
 // one (swapMain) or for a shade of itself (shadeMain), or the image's own
 // colours over the image with that colour's pixels moved to a shade of it
-// (shadeImage). The palette judge
+// (shadeImage), or the yes strip with one more colour that the image
+// lacks (extraSwatch: every pixel is near a swatch, but one swatch covers
+// none of the image; palette adapters that dropped a colour fooled a
+// rater that read only how near the pixels came). The palette judge
 // asks every pixel to be near a swatch, so a sky of the palette's colours
 // over ground of none is not a match: a teaching run's adapter pinked the
 // sky of a noon scene, left the ground green, and an earlier rater said
@@ -42,6 +45,7 @@ func init() {
 		if !ok {
 			return Item{}, false
 		}
+		yes := cols
 		k := len(cols)
 		own, cover := paletteColours(r.Truth, outline) // the colours the strip was taken from
 		var img *image.RGBA                            // nil: the rendering's
@@ -63,7 +67,7 @@ func init() {
 			p.Kind = world.Kinds[rng.IntN(len(world.Kinds))]
 			other := world.Render(world.Sample(p, world.Noise(rng.Int64())))
 			cols, _ = paletteColours(other.Truth, outline)
-			switch rng.IntN(8) {
+			switch rng.IntN(10) {
 			case 0, 1:
 				ok = farApart(own, cols)
 			case 2, 3:
@@ -72,10 +76,13 @@ func init() {
 			case 4, 5:
 				cols, ok = shadeMain(rng, own, cover)
 				decoy = "shade"
-			default:
+			case 6, 7:
 				cols = own
 				img, ok = shadeImage(rng, r.Image, own, cover)
 				decoy = "shaded-image"
+			default:
+				cols, ok = extraSwatch(rng, yes, own, cols)
+				k, decoy = len(cols), "extra"
 			}
 			if !ok {
 				return Item{}, false
@@ -160,23 +167,35 @@ const SwapShare = 0.2
 // by one of others at least delta E 25 from all of them. It returns false
 // when there is none.
 func swapMain(rng *rand.Rand, own []color.RGBA, cover []float64, others []color.RGBA) ([]color.RGBA, bool) {
-	big := bigColours(own, cover)
-	var far []color.RGBA
-	for _, o := range others {
-		near := false
-		for _, c := range own {
-			near = near || world.DeltaE(world.Lab(c), world.Lab(o)) < 25
-		}
-		if !near {
-			far = append(far, o)
-		}
-	}
+	big, far := bigColours(own, cover), farFrom(own, others, 25)
 	if len(big) == 0 || len(far) == 0 {
 		return nil, false
 	}
 	cols := slices.Clone(own)
 	cols[big[rng.IntN(len(big))]] = far[rng.IntN(len(far))]
 	return cols, true
+}
+
+// extraSwatch is the strip with one colour of others added that lies at
+// least delta E 25 from every colour of the scene (own). It returns false
+// when there is none.
+func extraSwatch(rng *rand.Rand, strip, own, others []color.RGBA) ([]color.RGBA, bool) {
+	far := farFrom(own, others, 25)
+	if len(far) == 0 {
+		return nil, false
+	}
+	return append(slices.Clone(strip), far[rng.IntN(len(far))]), true
+}
+
+// farFrom is the colours of others at least delta E d from every colour of own.
+func farFrom(own, others []color.RGBA, d float64) []color.RGBA {
+	var far []color.RGBA
+	for _, o := range others {
+		if !slices.ContainsFunc(own, func(c color.RGBA) bool { return world.DeltaE(world.Lab(c), world.Lab(o)) < d }) {
+			far = append(far, o)
+		}
+	}
+	return far
 }
 
 // Shades that shadeMain makes are between ShadeMin and ShadeMax (delta E)

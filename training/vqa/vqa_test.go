@@ -371,3 +371,52 @@ func TestPaletteDecoysAreNoAndTheJudgeAgrees(t *testing.T) {
 		t.Errorf("%d of 200 palette examples are no, want about half", no)
 	}
 }
+
+// The yes strip with one more colour that the image lacks is a palette
+// the judge fails, by that colour's coverage alone: without it the judge
+// passes the image, and its mean distance stays within the tolerance.
+func TestAnExtraSwatchFailsByCoverage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	made := 0
+	for i := 0; i < 200 && made < 20; i++ {
+		r := randomRendering(rng)
+		yes, outline, ok := judgedStrip(rng, r, 3)
+		if !ok {
+			continue
+		}
+		own, _ := paletteColours(r.Truth, outline)
+		others, _ := mainColours(randomRendering(rng).Truth)
+		cols, ok := extraSwatch(rng, yes, own, others)
+		if !ok {
+			continue
+		}
+		made++
+		if len(cols) != len(yes)+1 || !slices.Equal(cols[:len(yes)], yes) {
+			t.Fatalf("extra swatch %v from strip %v", hexes(cols), hexes(yes))
+		}
+		res, err := judge.Check(r.Image, judge.Target{Kind: "palette", Colors: hexes(cols)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := res.Palette
+		if res.Verdict.Pass || p.MeanDeltaE > judge.PaletteTolerance || p.Coverage[len(yes)] >= judge.PaletteMinCoverage {
+			t.Errorf("scene %d (%s): %v gives pass %v, mean %.1f, the extra colour's coverage %.3f",
+				i, r.Truth.Prompt, hexes(cols), res.Verdict.Pass, p.MeanDeltaE, p.Coverage[len(yes)])
+		}
+	}
+	if made < 10 {
+		t.Fatalf("only %d extra swatches in 200 scenes", made)
+	}
+	no, extra := 0, 0
+	for i := 0; i < 400; i++ {
+		if it, ok := Sample(rng, randomRendering(rng), "palette"); ok && it.Answer == "no" {
+			no++
+			if it.Decoy == "extra" {
+				extra++
+			}
+		}
+	}
+	if extra < no/10 {
+		t.Errorf("%d of %d palette no examples have an extra swatch, want about a sixth", extra, no)
+	}
+}
