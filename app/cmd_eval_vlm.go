@@ -173,7 +173,7 @@ func readable(exs []raterfit.Example, r *model.Rater, ev *vlmEval) []raterfit.Ex
 func printVLMEval(e env, ev vlmEval, r *model.Rater) error {
 	var sb strings.Builder
 	writeAccuracyTable(&sb, ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.Families, res.Overall })
-	sb.WriteString("\nwithout decoys (the plain examples: no sky patch, mottle or unnamed sky, no swapped or shaded swatch,\n" +
+	sb.WriteString("\nwithout decoys (the plain examples: no sky patch, mottle or unnamed sky, no swapped, shaded or extra swatch,\n" +
 		"no stroke, haze or glow at a horizon line, no erased sun)\n")
 	writeAccuracyTable(&sb, ev.Results, func(res vlmEvalResult) (map[string]float64, float64) { return res.PlainFamilies, res.PlainOverall })
 	if len(ev.Results) > 0 {

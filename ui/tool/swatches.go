@@ -28,8 +28,8 @@ func (Swatches) Name() string        { return "Palette" }
 func (Swatches) Icon() fyne.Resource { return swatchesIcon }
 func (Swatches) Kind() string        { return "swatches" }
 func (Swatches) Help() string {
-	return "Tap: add the colour to the strip; tap a swatch: remove it. The built-in rater has learned the palettes " +
-		"of the world's own scenes (at dawn, noon, sunset, night); other palettes rarely teach."
+	return "Tap: add the colour to the strip; tap a swatch: remove it. The strip needs every colour the picture " +
+		"should have, and each of them must cover some of it; colours far from the world's own scenes teach less surely."
 }
 
 func (sw Swatches) Drag(e Editor, _, to Point) {
