@@ -37,7 +37,7 @@ func newTaskForm(answers []string) *taskForm {
 	f := &taskForm{name: widget.NewEntry(), description: widget.NewMultiLineEntry(), prompts: widget.NewMultiLineEntry(),
 		questions: newQuestionRows(answers), steps: widget.NewEntry(), rate: widget.NewEntry(), preserve: widget.NewEntry(),
 		temperature: widget.NewEntry(), noise: widget.NewCheck("the noise alone (layout)", nil)}
-	f.temperature.SetPlaceHolder("default (palette 10, horizon 3, depth 2, else 1)")
+	f.temperature.SetPlaceHolder("default (palette 3, horizon 3, depth 2, else 1)")
 	f.preserve.SetPlaceHolder("default (2; sky 1, palette 0.5); 0: off")
 	f.rate.SetPlaceHolder(ratePlaceHolder)
 	f.noise.OnChanged = func(on bool) { // the noise alone has its own default
