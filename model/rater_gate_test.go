@@ -54,14 +54,7 @@ func TestColourGateHandsSwatchQuestionsToTheColourPath(t *testing.T) {
 		t.Fatalf("the gate added %d tensors, want 2 (answers.gate.weight and .bias)", got-len(plain.Params))
 	}
 
-	imgs, qs, as := randomImages(2, 7), testRaterQuestions[:2], []string{"yes", "noon"}
-	ask := func(r *Rater) [][]float64 {
-		p, err := runRater(t, r, imgs, ovs, qs, as).Probs()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	ask := func(r *Rater) [][]float64 { return askTwo(t, r, ovs) }
 	diff := func(a, b []float64) float64 {
 		var d float64
 		for k := range a {

@@ -269,19 +269,24 @@ func TestGrownPathsStartSilentAndAreWiredIn(t *testing.T) {
 	}
 }
 
+// askTwo is r's answer probabilities for two random images under ovs,
+// asked the first two test questions.
+func askTwo(t *testing.T, r *Rater, ovs []*visual.Overlay) [][]float64 {
+	t.Helper()
+	imgs, qs, as := randomImages(2, 7), testRaterQuestions[:2], []string{"yes", "noon"}
+	p, err := runRater(t, r, imgs, ovs, qs, as).Probs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func growsSilently(t *testing.T, old, grown *Rater, layer string, ovs []*visual.Overlay) {
 	t.Helper()
 	for name, p := range old.Params {
 		grown.Params[name] = p
 	}
-	imgs, qs, as := randomImages(2, 7), testRaterQuestions[:2], []string{"yes", "noon"}
-	ask := func(r *Rater) [][]float64 {
-		p, err := runRater(t, r, imgs, ovs, qs, as).Probs()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	ask := func(r *Rater) [][]float64 { return askTwo(t, r, ovs) }
 	maxDiff := func(a, b [][]float64) float64 {
 		var d float64
 		for i := range a {
