@@ -94,9 +94,9 @@ type RaterConfig struct {
 	// ColourFit: a path that compares the image's pixels with the swatches
 	// drawn, in L*a*b* (ColourFit: how far the pixels are from their
 	// nearest swatch, how much of the image each swatch covers, how near
-	// each swatch comes to some pixel). The answers read its four values
-	// by a bilinear form with the question (answers.colour, grown at
-	// zero), so questions that have no use for colours can leave it out.
+	// each swatch comes to some pixel, and 1). The answers read its five
+	// values by a bilinear form with the question (answers.colour, grown
+	// at zero), so questions that have no use for colours can leave it out.
 	ColourFit bool `json:"colour_fit,omitempty"`
 	// ColourGate: where the colour path reads swatches, a gate read from
 	// the question hands it the answer: the other paths' logits are scaled
