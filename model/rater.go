@@ -110,9 +110,16 @@ type RaterConfig struct {
 	// can tell a swatch that covers nothing from one that covers the
 	// judge's 1%: palette adapters that painted all in one swatch's colour
 	// fooled a rater that read the share as it is.
-	ColourLogShare bool    `json:"colour_log_share,omitempty"`
-	AttendDim      int     `json:"attend_dim,omitempty"`
-	Slope          float64 `json:"slope"` // leaky ReLU slope for negative inputs
+	ColourLogShare bool `json:"colour_log_share,omitempty"`
+	// SkyFit: a path that reads how much of the sky (where the stem's
+	// first auxiliary map says it is) lies near each named sky colour
+	// (SkyFit), so "Is the sky orange?" is answered by most of the sky,
+	// as the sky judge's median answers it, and not by a patch. Only
+	// questions with the word "sky" read it (SkyWord), by a bilinear form
+	// with the question (answers.sky, grown at zero). Empty: no sky path.
+	SkyFit    []SkyGradient `json:"sky_fit,omitempty"`
+	AttendDim int           `json:"attend_dim,omitempty"`
+	Slope     float64       `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
@@ -135,6 +142,8 @@ func (c RaterConfig) Validate() error {
 		return fmt.Errorf("rater config: scene read and scene answer need the scene attributes (aux_scene)")
 	case (c.ColourGate || c.ColourLogShare) && !c.ColourFit:
 		return fmt.Errorf("rater config: the colour gate and log share need the colour path (colour_fit)")
+	case len(c.SkyFit) > 0 && c.Aux == 0:
+		return fmt.Errorf("rater config: the sky path reads the stem's sky map (aux)")
 	case c.Slope <= 0 || c.Slope >= 1:
 		return fmt.Errorf("rater config: leaky ReLU slope %v outside (0, 1)", c.Slope)
 	}
@@ -228,6 +237,9 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	}
 	if c.ColourGate { // starts at zero: nearly open
 		ls = append(ls, dense("answers.gate", c.Hidden, 1, 0))
+	}
+	if len(c.SkyFit) > 0 { // starts at zero, like answers.colour
+		ls = append(ls, dense("answers.sky", SkyFitOutputs(len(c.SkyFit))*c.Hidden, answers, 0))
 	}
 	return ls
 }

@@ -76,3 +76,42 @@ func TestColourGateHandsSwatchQuestionsToTheColourPath(t *testing.T) {
 		t.Errorf("the fresh gate moved the swatch answers by %v (shut: %v); want a little", d, most)
 	}
 }
+
+// The sky path is read by questions about the sky only: with weights, it
+// changes what the rater says of the sky's colour and nothing else.
+func TestSkyPathIsReadOnlyBySkyQuestions(t *testing.T) {
+	cfg := tinyRaterConfig()
+	cfg.SkyFit = testSkies
+	fresh := mustRater(t, cfg, 5)
+	w := fresh.Params["aux.weight"].Data().([]float32) // the sky map says "all sky"
+	clear(w[:len(w)/cfg.Aux])
+	fresh.Params["aux.bias"].Data().([]float32)[0] = 2
+	taught := mustRater(t, cfg, 5)
+	for name, p := range fresh.Params {
+		taught.Params[name] = p.Clone().(*tensor.Dense)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	for i, w := range taught.Params["answers.sky.weight"].Data().([]float32) {
+		taught.Params["answers.sky.weight"].Data().([]float32)[i] = w + float32(rng.NormFloat64())
+	}
+	qs, as := []string{"What colour is the sky?", "What time of day is it?"}, []string{"blue", "noon"}
+	ask := func(r *Rater) [][]float64 {
+		p, err := runRater(t, r, randomImages(2, 7), []*visual.Overlay{nil, nil}, qs, as).Probs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	before, after := ask(fresh), ask(taught)
+	var dSky, dTime float64
+	for k := range before[0] {
+		dSky = max(dSky, math.Abs(after[0][k]-before[0][k]))
+		dTime = max(dTime, math.Abs(after[1][k]-before[1][k]))
+	}
+	if dSky < 1e-3 {
+		t.Errorf("the sky path moved the sky question's answers by only %v: not wired in", dSky)
+	}
+	if dTime != 0 {
+		t.Errorf("the sky path moved the time question's answers by %v", dTime)
+	}
+}

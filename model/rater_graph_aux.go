@@ -32,7 +32,7 @@ func (b *raterBuilder) auxiliary(net *RaterNet) {
 		return b.check(G.Mean(b.check(G.Square(b.check(G.Sub(pred, target))))))
 	}
 	if c.Aux > 0 {
-		net.Aux = b.layer("aux", b.stem)
+		net.Aux = b.auxMaps()
 		net.AuxTarget = target("aux_target", net.Aux)
 		add(mse(net.Aux, net.AuxTarget))
 	}
