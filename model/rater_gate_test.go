@@ -78,22 +78,41 @@ func TestColourGateHandsSwatchQuestionsToTheColourPath(t *testing.T) {
 }
 
 // The sky path is read by questions about the sky only: with weights, it
-// changes what the rater says of the sky's colour and nothing else.
+// changes what the rater says of the sky's colour and nothing else; its
+// gate, shut, leaves a sky question to it alone and every other question
+// as it was.
 func TestSkyPathIsReadOnlyBySkyQuestions(t *testing.T) {
 	cfg := tinyRaterConfig()
-	cfg.SkyFit = testSkies
+	cfg.SkyFit, cfg.SkyGate = testSkies, true
 	fresh := mustRater(t, cfg, 5)
 	w := fresh.Params["aux.weight"].Data().([]float32) // the sky map says "all sky"
 	clear(w[:len(w)/cfg.Aux])
 	fresh.Params["aux.bias"].Data().([]float32)[0] = 2
-	taught := mustRater(t, cfg, 5)
-	for name, p := range fresh.Params {
-		taught.Params[name] = p.Clone().(*tensor.Dense)
+	variant := func(change func(r *Rater)) *Rater {
+		r := mustRater(t, cfg, 5)
+		for name, p := range fresh.Params {
+			r.Params[name] = p.Clone().(*tensor.Dense)
+		}
+		change(r)
+		return r
 	}
 	rng := rand.New(rand.NewPCG(3, 5))
-	for i, w := range taught.Params["answers.sky.weight"].Data().([]float32) {
-		taught.Params["answers.sky.weight"].Data().([]float32)[i] = w + float32(rng.NormFloat64())
+	readsSky := func(r *Rater) {
+		w := r.Params["answers.sky.weight"].Data().([]float32)
+		for i := range w {
+			w[i] += float32(rng.NormFloat64())
+		}
 	}
+	taught := variant(readsSky)
+	shut := variant(func(r *Rater) {
+		readsSky(r)
+		r.Params["answers.sky.gate.bias"].Data().([]float32)[0] = 50
+	})
+	skyOnly := variant(func(r *Rater) {
+		copy(r.Params["answers.sky.weight"].Data().([]float32), shut.Params["answers.sky.weight"].Data().([]float32))
+		clear(r.Params["answers.weight"].Data().([]float32))
+		clear(r.Params["answers.bias"].Data().([]float32))
+	})
 	qs, as := []string{"What colour is the sky?", "What time of day is it?"}, []string{"blue", "noon"}
 	ask := func(r *Rater) [][]float64 {
 		p, err := runRater(t, r, randomImages(2, 7), []*visual.Overlay{nil, nil}, qs, as).Probs()
@@ -102,16 +121,21 @@ func TestSkyPathIsReadOnlyBySkyQuestions(t *testing.T) {
 		}
 		return p
 	}
-	before, after := ask(fresh), ask(taught)
-	var dSky, dTime float64
-	for k := range before[0] {
-		dSky = max(dSky, math.Abs(after[0][k]-before[0][k]))
-		dTime = max(dTime, math.Abs(after[1][k]-before[1][k]))
+	diff := func(a, b []float64) float64 {
+		var d float64
+		for k := range a {
+			d = max(d, math.Abs(a[k]-b[k]))
+		}
+		return d
 	}
-	if dSky < 1e-3 {
-		t.Errorf("the sky path moved the sky question's answers by only %v: not wired in", dSky)
+	before, after, shutP, onlyP := ask(fresh), ask(taught), ask(shut), ask(skyOnly)
+	if d := diff(after[0], before[0]); d < 1e-3 {
+		t.Errorf("the sky path moved the sky question's answers by only %v: not wired in", d)
 	}
-	if dTime != 0 {
-		t.Errorf("the sky path moved the time question's answers by %v", dTime)
+	if d := max(diff(after[1], before[1]), diff(shutP[1], before[1])); d != 0 {
+		t.Errorf("the sky path or its gate moved the time question's answers by %v", d)
+	}
+	if d := diff(shutP[0], onlyP[0]); d > 1e-5 {
+		t.Errorf("shut, the sky gate left the other paths %v of say", d)
 	}
 }

@@ -29,13 +29,11 @@ type SkyGradient struct {
 
 // Sky distances are delta E (CIE76). A pixel counts as near a name when
 // its distance to the nearest of the gradient's colours is within
-// skyNear[i], by a sigmoid skySoft wide; distances count in the mean up
-// to skyFar.
+// skyNear[i], by a sigmoid skySoft wide; the mean distance is over 100.
 var skyNear = [2]float64{15, 30}
 
 const (
 	skySoft     = 3.0
-	skyFar      = 100.0
 	skySamples  = 9 // colours sampled along each gradient
 	skyMinPixel = 8 // fewer sky pixels (by weight) than this: no sky to read
 )
@@ -50,8 +48,9 @@ func SkyFitOutputs(names int) int { return 3*names + 2 }
 // is 1 on the pixels to read (nothing drawn there). A pixel weighs
 // clamp(2 sky - 1, 0, 1) (cells that are mostly sky) times plain.
 // Per image (N, SkyFitOutputs, 1, 1): for each name the weighted share of
-// the sky near it at 15 and at 30 delta E and the mean distance (cut at
-// 100, over 100); then the sky's weight over the image's pixels, and 1.
+// the sky near it at 15 and at 30 delta E and the mean distance (over
+// 100: it tells a teaching run which way the name lies, however far);
+// then the sky's weight over the image's pixels, and 1.
 // An image with less than 8 pixels' weight of sky gives zeros. The
 // gradient flows to lab only: the sky map says where to look, and a
 // teaching run should change the sky's colour, not where the rater
@@ -175,13 +174,11 @@ func skyFit[T float](op skyFitOp, in []*tensor.Dense, gy []T) (G.Value, error) {
 						dOut -= float64(g[3*name+t]) * wk * sig * (1 - sig) / skySoft
 					}
 				}
-				mean += wk * math.Min(d, skyFar) / skyFar
+				mean += wk * d / 100
 				if g == nil {
 					continue
 				}
-				if d < skyFar {
-					dOut += float64(g[3*name+2]) * wk / skyFar
-				}
+				dOut += float64(g[3*name+2]) * wk / 100
 				// d distance / d lab: lab is over 100, the distance in units of delta E
 				c := set[nearest]
 				for ch := range 3 {
