@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -50,6 +51,15 @@ func TestGUIBackendTasksRoundTripTheTaskFiles(t *testing.T) {
 		if string(a) != string(c) {
 			t.Errorf("%s changed on the way through the window:\n%s\n%s", name, a, c)
 		}
+	}
+	// A task file with a "$schema" line opens and keeps it.
+	raw, _ := os.ReadFile(filepath.Join("..", "assets", "tasks", "horizon-low.json"))
+	withSchema := filepath.Join(t.TempDir(), "schema.json")
+	os.WriteFile(withSchema, bytes.Replace(raw, []byte("{"), []byte(`{"$schema": "https://example.com/task.json",`), 1), 0o644)
+	if spec, err := b.Task(withSchema); err != nil || spec.Schema != "https://example.com/task.json" {
+		t.Errorf("a task file with $schema: %v, schema %q", err, spec.Schema)
+	} else if back, err := parseSpec(spec); err != nil || back.Schema != spec.Schema {
+		t.Errorf("a task with $schema back from the window: %v", err)
 	}
 	blank, err := b.Task("")
 	if err != nil || blank.Train.Steps != teach.Defaults.Steps || blank.Train.LearningRate != 0 || blank.Train.Targets != "" {

@@ -59,6 +59,7 @@ type AdapterInfo struct {
 // TaskSpec is a teaching task as the window edits it; it has the shape of a
 // task file (see the README), so it saves as one.
 type TaskSpec struct {
+	Schema      string       `json:"$schema,omitempty"` // a JSON Schema reference a file came with: kept, not read
 	Name        string       `json:"name"`
 	Description string       `json:"description,omitempty"`
 	Prompts     []string     `json:"prompts"`

@@ -25,6 +25,10 @@ import (
 
 // Task is a teaching task as stored in a task file (JSON).
 type Task struct {
+	// Schema is a JSON Schema reference, as editors and generators of
+	// JSON files put first ("$schema"): kept when the task is saved, not
+	// read.
+	Schema      string       `json:"$schema,omitempty"`
 	Name        string       `json:"name"`
 	Description string       `json:"description,omitempty"`
 	Prompts     textList     `json:"prompts"`          // the generator's prompts, used in turn; a file may give one as a string

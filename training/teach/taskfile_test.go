@@ -120,6 +120,10 @@ func TestTaskFilesFromOtherToolsLoad(t *testing.T) {
 	if _, err := ParseTask([]byte(src + "\n}")); err == nil || !strings.Contains(err.Error(), "after the task") {
 		t.Errorf("trailing text: %v", err)
 	}
+	const schema = "https://example.com/dualprocess-task.schema.json" // as editors put first
+	if task, err := ParseTask([]byte(strings.Replace(toyTask, "{", `{"$schema": "`+schema+`",`, 1))); err != nil || task.Schema != schema {
+		t.Errorf("a task with $schema: %v, schema %q", err, task.Schema)
+	}
 }
 
 // replaceField swaps the line of toyTask that sets key for edit (or adds it).

@@ -177,7 +177,9 @@ func findUnknown(v any, t reflect.Type, path, name string) (string, []string, bo
 		fields := jsonFields(t)
 		var known []string
 		for k := range fields {
-			known = append(known, k)
+			if !strings.HasPrefix(k, "$") { // an annotation ($schema), not a setting
+				known = append(known, k)
+			}
 		}
 		slices.Sort(known)
 		for _, k := range slices.Sorted(maps.Keys(v)) {
