@@ -159,6 +159,11 @@ func (v *visualEditor) Load(img image.Image, spec TaskSpec) {
 	if len(spec.Visual.Strokes) == 0 { // a drawing made elsewhere, or none: the tool of the task's judge
 		if k := slices.IndexFunc(tool.All(), func(t tool.Tool) bool { return t.JudgeKind() == spec.Judge.Kind }); k >= 0 {
 			v.SetTool(tool.All()[k])
+		} else if img == nil && spec.Judge.Kind != "" { // text only (a sky task): no tool's help applies
+			v.SetTool(v.pad.Tool())
+			v.help.Importance = widget.MediumImportance
+			v.help.SetText("This task has no drawing: its judge reads the image alone. Tapping the image draws with " +
+				v.pad.Tool().Name() + ", the highlighted tool.")
 		}
 	}
 	for i := len(spec.Visual.Strokes) - 1; i >= 0; i-- { // the tool that drew the last stroke, ready to move it

@@ -31,6 +31,12 @@ func TestLoadingATaskSelectsTheToolOfItsLastStroke(t *testing.T) {
 	if got := v.pad.Tool().Kind(); got != "vline" {
 		t.Errorf("after loading no strokes the tool is %q, want it kept (vline)", got)
 	}
+	text := TaskSpec{} // a text-only task: the help says so, not what the vertical line's judge checks
+	text.Judge.Kind = "sky"
+	v.Load(nil, text)
+	if h := v.help.Text; !strings.Contains(h, "no drawing") || !strings.Contains(h, v.pad.Tool().Name()) {
+		t.Errorf("a text-only task's help: %q", h)
+	}
 }
 
 func TestTheEditorShowsOnlyTheOptionsTheToolTakes(t *testing.T) {
