@@ -55,24 +55,17 @@ func TestColourGateHandsSwatchQuestionsToTheColourPath(t *testing.T) {
 	}
 
 	ask := func(r *Rater) [][]float64 { return askTwo(t, r, ovs) }
-	diff := func(a, b []float64) float64 {
-		var d float64
-		for k := range a {
-			d = max(d, math.Abs(a[k]-b[k]))
-		}
-		return d
-	}
 	p, po, ps, pc := ask(plain), ask(open), ask(shut), ask(colourOnly)
-	if d := max(diff(p[1], po[1]), diff(p[1], ps[1])); d > 1e-6 {
+	if d := max(maxDiff(p[1], po[1]), maxDiff(p[1], ps[1])); d > 1e-6 {
 		t.Errorf("without swatches the gate changed the answers by %v", d)
 	}
-	if d := diff(ps[0], pc[0]); d > 1e-5 {
+	if d := maxDiff(ps[0], pc[0]); d > 1e-5 {
 		t.Errorf("shut, the gate left the other paths %v of say", d)
 	}
-	if d := diff(ps[0], p[0]); d < 1e-3 {
+	if d := maxDiff(ps[0], p[0]); d < 1e-3 {
 		t.Errorf("shut, the gate changed the swatch question's answers by only %v", d)
 	}
-	if d, most := diff(po[0], p[0]), diff(ps[0], p[0]); d == 0 || d > most/4 {
+	if d, most := maxDiff(po[0], p[0]), maxDiff(ps[0], p[0]); d == 0 || d > most/4 {
 		t.Errorf("the fresh gate moved the swatch answers by %v (shut: %v); want a little", d, most)
 	}
 }
@@ -121,21 +114,23 @@ func TestSkyPathIsReadOnlyBySkyQuestions(t *testing.T) {
 		}
 		return p
 	}
-	diff := func(a, b []float64) float64 {
-		var d float64
-		for k := range a {
-			d = max(d, math.Abs(a[k]-b[k]))
-		}
-		return d
-	}
 	before, after, shutP, onlyP := ask(fresh), ask(taught), ask(shut), ask(skyOnly)
-	if d := diff(after[0], before[0]); d < 1e-3 {
+	if d := maxDiff(after[0], before[0]); d < 1e-3 {
 		t.Errorf("the sky path moved the sky question's answers by only %v: not wired in", d)
 	}
-	if d := max(diff(after[1], before[1]), diff(shutP[1], before[1])); d != 0 {
+	if d := max(maxDiff(after[1], before[1]), maxDiff(shutP[1], before[1])); d != 0 {
 		t.Errorf("the sky path or its gate moved the time question's answers by %v", d)
 	}
-	if d := diff(shutP[0], onlyP[0]); d > 1e-5 {
+	if d := maxDiff(shutP[0], onlyP[0]); d > 1e-5 {
 		t.Errorf("shut, the sky gate left the other paths %v of say", d)
 	}
+}
+
+// maxDiff is the largest difference between two lists of probabilities.
+func maxDiff(a, b []float64) float64 {
+	var d float64
+	for k := range a {
+		d = max(d, math.Abs(a[k]-b[k]))
+	}
+	return d
 }
