@@ -111,19 +111,15 @@ type RaterConfig struct {
 	// judge's 1%: palette adapters that painted all in one swatch's colour
 	// fooled a rater that read the share as it is.
 	ColourLogShare bool `json:"colour_log_share,omitempty"`
-	// SkyFit: a path that reads how much of the sky (where the stem's
-	// first auxiliary map says it is) lies near each named sky colour
+	// SkyFit: a path that reads the sky's median colour (where the stem's
+	// first auxiliary map says the sky is) against each named sky colour
 	// (SkyFit), so "Is the sky orange?" is answered by most of the sky,
 	// as the sky judge's median answers it, and not by a patch. Only
 	// questions with the word "sky" read it (SkyWord), by a bilinear form
 	// with the question (answers.sky, grown at zero). Empty: no sky path.
-	SkyFit []SkyGradient `json:"sky_fit,omitempty"`
-	// SkyGate: for questions about the sky, a gate read from the question
-	// (answers.sky.gate) scales the other paths' logits as the colour
-	// gate does, so a sky question can hand its answer to the sky path.
-	SkyGate   bool    `json:"sky_gate,omitempty"`
-	AttendDim int     `json:"attend_dim,omitempty"`
-	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
+	SkyFit    []SkyGradient `json:"sky_fit,omitempty"`
+	AttendDim int           `json:"attend_dim,omitempty"`
+	Slope     float64       `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
@@ -148,8 +144,6 @@ func (c RaterConfig) Validate() error {
 		return fmt.Errorf("rater config: the colour gate and log share need the colour path (colour_fit)")
 	case len(c.SkyFit) > 0 && c.Aux == 0:
 		return fmt.Errorf("rater config: the sky path reads the stem's sky map (aux)")
-	case c.SkyGate && len(c.SkyFit) == 0:
-		return fmt.Errorf("rater config: the sky gate needs the sky path (sky_fit)")
 	case c.Slope <= 0 || c.Slope >= 1:
 		return fmt.Errorf("rater config: leaky ReLU slope %v outside (0, 1)", c.Slope)
 	}
@@ -246,9 +240,6 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	}
 	if len(c.SkyFit) > 0 { // starts at zero, like answers.colour
 		ls = append(ls, dense("answers.sky", SkyFitOutputs(len(c.SkyFit))*c.Hidden, answers, 0))
-	}
-	if c.SkyGate { // starts at zero: nearly open
-		ls = append(ls, dense("answers.sky.gate", c.Hidden, 1, 0))
 	}
 	return ls
 }

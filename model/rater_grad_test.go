@@ -38,7 +38,7 @@ func TestRaterGradientFloat64(t *testing.T) {
 	t.Run("colour fit", func(t *testing.T) { raterGradCheck(t, colour, 2) })
 	t.Run("colour gate", func(t *testing.T) { raterGradCheck(t, gate, 2) })
 	sky := gate
-	sky.SkyFit, sky.SkyGate = testSkies, true
+	sky.SkyFit = testSkies
 	t.Run("sky path", func(t *testing.T) { raterGradCheck(t, sky, 2) })
 	t.Run("film", func(t *testing.T) { raterGradCheck(t, film, 1) })
 }

@@ -255,9 +255,6 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 			m = b.check(RepeatRows(m, b.opt.Questions))
 		}
 		m = b.check(Outer(net.SkyAsked, m))
-		if c.SkyGate {
-			logits = b.gated("answers.sky.gate", logits, net.SkyAsked, q)
-		}
 		logits = b.check(G.Add(logits, b.layer("answers.sky", b.check(Outer(m, q)))))
 	}
 	if c.ColourFit { // the swatches against the image's pixels, read by the question
@@ -266,7 +263,7 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 			m = b.check(RepeatRows(m, b.opt.Questions))
 		}
 		if c.ColourGate {
-			logits = b.gated("answers.gate", logits, b.check(PickChannel(m, ColourFitOutputs-1)), q)
+			logits = b.gated(logits, m, q)
 		}
 		logits = b.check(G.Add(logits, b.layer("answers.colour", b.check(Outer(m, q)))))
 	}
@@ -278,17 +275,15 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 // without it, whatever the path learns.
 const SkyWord = "sky"
 
-// ColourGateShift places the zero of the colour and sky gates: a gate
-// layer at zero keeps sigmoid(ColourGateShift), 98%, of the other paths'
-// logits.
+// ColourGateShift places the colour gate's zero: a gate layer at zero
+// keeps sigmoid(ColourGateShift), 98%, of the other paths' logits.
 const ColourGateShift = 4
 
-// gated scales logits (N, A, 1, 1) by 1 - a*sigmoid(gate(q) -
-// ColourGateShift), with gate the named layer and a (N, 1, 1, 1) 1 where
-// its path reads the question and 0 elsewhere (the colour path's last
-// value, SkyAsked), so every other question is answered exactly as
-// without the gate.
-func (b *raterBuilder) gated(gate string, logits, active, q *G.Node) *G.Node {
+// gated scales logits (N, A, 1, 1) by 1 - a*sigmoid(answers.gate(q) -
+// ColourGateShift), with a the colour path's last value m (N, 5, 1, 1):
+// 1 where it reads swatches and 0 elsewhere, so every other question is
+// answered exactly as without the gate.
+func (b *raterBuilder) gated(logits, m, q *G.Node) *G.Node {
 	n := logits.Shape()[0]
 	rows := func(name string, v float64) *G.Node {
 		x := b.input(name, n, 1, 1, 1)
@@ -297,8 +292,9 @@ func (b *raterBuilder) gated(gate string, logits, active, q *G.Node) *G.Node {
 		}
 		return x
 	}
-	shut := b.check(Sigmoid(b.check(G.Add(b.layer(gate, q), rows(gate+".shift", -ColourGateShift)))))
-	keep := b.check(G.Sub(rows(gate+".one", 1), b.check(Outer(active, shut))))
+	active := b.check(PickChannel(m, ColourFitOutputs-1))
+	shut := b.check(Sigmoid(b.check(G.Add(b.layer("answers.gate", q), rows("gate.shift", -ColourGateShift)))))
+	keep := b.check(G.Sub(rows("gate.one", 1), b.check(Outer(active, shut))))
 	return b.check(Outer(keep, logits))
 }
 
