@@ -65,58 +65,34 @@ func TestPaletteAnswersAreTheJudgesVerdict(t *testing.T) {
 // swatches' shared edges are blended).
 // A palette answer is the judge's verdict on the whole image, but the
 // strip covers its bottom PaletteRows: the rater sees only the rows above.
-// Some rule of the judge's form (mean delta E under a bound, every colour
-// covering a share) measured on those rows alone must agree with at least
-// 95% of the answers, issue #4's bar for a family, or no rater could reach
-// the bar. The judge's own bounds agree with fewer (a colour that lies
-// mostly under the strip covers too little above it); with the mean's
-// bound a little looser (11.75) the rule reaches about 96% (session 20).
-// (The examples nearEdge makes, a little inside or outside the judge's
-// line on purpose, are left out: there no rule read above the strip can
-// agree with the whole image's verdict every time.)
+// Every example, the ones made at the judge's line included, must be one
+// on which the judge says the same of those rows as of the whole image, or
+// no rater could answer it but by luck (before session 28, 31 of 400
+// held-out examples were not: a beach under the strip, for one).
 func TestPaletteAnswersCanBeReadAboveTheStrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(20, 20))
-	type measured struct {
-		mean, least float64
-		yes         bool
-	}
-	var ms []measured
-	for i := 0; len(ms) < 300 && i < 3000; i++ {
+	count := map[string]int{}
+	for i := 0; len(count) < 2 || count["yes"]+count["no"] < 300; i++ {
+		if i == 3000 {
+			t.Fatalf("only %v examples in 3000 scenes", count)
+		}
 		r := randomRendering(rng)
 		it, ok := Sample(rng, r, "palette")
-		if !ok || strings.HasPrefix(it.Decoy, "near-") {
-			continue // the examples made at the judge's line are left to the rater's evaluation
+		if !ok {
+			continue
 		}
+		count[it.Answer]++
 		above := it.ImageOf(r).SubImage(image.Rect(0, 0, world.Size, world.Size-PaletteRows))
 		res, err := judge.Check(above, judge.Target{Kind: "palette", Colors: swatchesOf(it.Drawing)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms = append(ms, measured{res.Palette.MeanDeltaE, slices.Min(res.Palette.Coverage), it.Answer == "yes"})
-	}
-	agree := func(bound, share float64) int {
-		k := 0
-		for _, m := range ms {
-			if (m.mean <= bound && m.least >= share) == m.yes {
-				k++
-			}
-		}
-		return k
-	}
-	best, bound, share := 0, 0.0, 0.0
-	for b := 6.0; b <= 16; b += 0.25 {
-		for _, s := range []float64{0, 0.001, 0.002, 0.005, judge.PaletteMinCoverage} {
-			if k := agree(b, s); k > best {
-				best, bound, share = k, b, s
-			}
+		if got := map[bool]string{true: "yes", false: "no"}[res.Verdict.Pass]; got != it.Answer {
+			t.Errorf("example %d (%s, decoy %q): answer %s, but on the rows above the strip the judge says %s (mean %.1f, least share %.3f)",
+				i, r.Truth.Prompt, it.Decoy, it.Answer, got, res.Palette.MeanDeltaE, slices.Min(res.Palette.Coverage))
 		}
 	}
-	own := agree(judge.PaletteTolerance, judge.PaletteMinCoverage)
-	t.Logf("on the rows above the strip the judge's bounds agree with %d of %d answers; mean <= %.2f and every colour >= %.3f with %d",
-		own, len(ms), bound, share, best)
-	if len(ms) < 300 || best < len(ms)*95/100 {
-		t.Errorf("%d examples; the best rule on the rows above the strip agrees with %d, want 95%%", len(ms), best)
-	}
+	t.Logf("answers %v", count)
 }
 
 func swatchesOf(d *image.NRGBA) []string {
