@@ -256,9 +256,16 @@ func Planes(img image.Image) []float32 {
 	return t.Data().([]float32)
 }
 
+// ColourMeasured are the families whose answer is a colour the judge
+// measures (how near the pixels come to a palette's swatches, the sky's
+// median colour): Augment does not jitter their colours, since a shift of
+// 2% moves a colour by 2-3 delta E, across the judge's line for the
+// examples made near it, and the answer would no longer be the judge's.
+var ColourMeasured = []string{"palette", "sky"}
+
 // Augment perturbs an example's image in place: a slight blur now and then,
-// a colour jitter and Gaussian noise, so the rater does not depend on the
-// renderer's exact pixels.
+// a colour jitter (not for ColourMeasured families) and Gaussian noise, so
+// the rater does not depend on the renderer's exact pixels.
 func Augment(rng *rand.Rand, ex *Example) {
 	x := ex.Image
 	if rng.Float64() < 0.2 { // blur by 0.3..0.7 px
@@ -266,7 +273,7 @@ func Augment(rng *rand.Rand, ex *Example) {
 		copy(x, Planes(imaging.Blur(img, 0.3+0.4*rng.Float64())))
 	}
 	const plane = model.RaterSize * model.RaterSize
-	if rng.Float64() < 0.5 {
+	if rng.Float64() < 0.5 && !slices.Contains(ColourMeasured, ex.Family) {
 		for c := 0; c < 3; c++ {
 			gain, shift := float32(1+0.08*(rng.Float64()-0.5)), float32(0.04*(rng.Float64()-0.5))
 			for i := c * plane; i < (c+1)*plane; i++ {

@@ -89,6 +89,45 @@ func TestAugmentStaysInRangeAndChangesTheImage(t *testing.T) {
 	}
 }
 
+// Colour jitter moves a channel's values one way; blur and noise leave its
+// median change at about zero. Palette examples are never jittered
+// (ColourMeasured), horizon examples often are.
+func TestAugmentLeavesTheColoursOfColourQuestions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	p := newPool(4, 8, 1, nil, 0)
+	p.fill(-1)
+	shifted := map[string]int{}
+	for _, family := range []string{"palette", "horizon"} {
+		for made := 0; made < 40; {
+			ex, ok, err := Make(rng, family, func() Scene { return p.pick(rng) }, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok {
+				continue
+			}
+			made++
+			before := slices.Clone(ex.Image)
+			Augment(rng, &ex)
+			const plane = model.RaterSize * model.RaterSize
+			for c := range 3 {
+				d := make([]float64, plane)
+				for i := range d {
+					d[i] = float64(ex.Image[c*plane+i] - before[c*plane+i])
+				}
+				slices.Sort(d)
+				if math.Abs(d[plane/2]) > 0.004 {
+					shifted[family]++
+					break
+				}
+			}
+		}
+	}
+	if shifted["palette"] > 0 || shifted["horizon"] < 8 {
+		t.Errorf("images with a channel shifted, of 40: %v; want none of the palette's and some of the horizon's", shifted)
+	}
+}
+
 // Adversarial copies move each pixel by at most eps, against the gradient's sign.
 func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
 	cfg := DefaultConfig()
