@@ -128,7 +128,8 @@ func TestAugmentLeavesTheColoursOfColourQuestions(t *testing.T) {
 	}
 }
 
-// Adversarial copies move each pixel by at most eps, against the gradient's sign.
+// Adversarial copies move each pixel by at most eps, against the gradient's
+// sign, and are not made of examples whose answer is a measured colour.
 func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Model = model.RaterConfig{MaxWords: 24, Embed: 4, Hidden: 8, Stem: [2]int{4, 4}, Width: 8, Blocks: 1, Groups: 2, Head: 8, FC: 8, Readout: 4, Aux: len(AuxMaps), AuxScene: len(AuxScene), Slope: 0.1}
@@ -150,15 +151,16 @@ func TestAdversarialCopiesStayInTheEpsBall(t *testing.T) {
 	if err := vm.RunAll(); err != nil {
 		t.Fatal(err)
 	}
-	adv, err := adversarial(rng, net, batch, 2, 0.02)
+	batch[1].Family, batch[2].Family, batch[3].Family = "horizon", "horizon", "palette" // ColourMeasured: no copy
+	adv, err := adversarial(rng, net, batch, 3, 0.02)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(adv) != 2 {
-		t.Fatalf("%d adversarial examples, want 2", len(adv))
+		t.Fatalf("%d adversarial examples of the last 3, one of them a palette's; want 2", len(adv))
 	}
 	for i, ex := range adv {
-		src := batch[2+i]
+		src := batch[1+i]
 		moved := 0
 		for k := range ex.Image {
 			d := math.Abs(float64(ex.Image[k] - src.Image[k]))

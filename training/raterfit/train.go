@@ -363,7 +363,12 @@ func feed(net *model.RaterNet, batch []Example) error {
 // adversarial returns FGSM copies of the last n examples of the batch
 // (fresh ones; the pending ones come first): each pixel moved by eps in the
 // direction that raises the loss, eps up to maxEps, with the true answer.
-// It reads and then zeroes the image gradient of the run.
+// Examples of ColourMeasured families get none: such a move shifts every
+// colour by 3-8 delta E, which can carry the image across the judge's line,
+// and a copy that kept its answer would teach the rater a line of its own
+// (stage 3p-d, trained with them: nearly all its palette errors are a "no"
+// near the line read as yes; docs/rater/README.md). It reads and then zeroes the
+// image gradient of the run.
 func adversarial(rng *rand.Rand, net *model.RaterNet, batch []Example, n int, maxEps float64) ([]Example, error) {
 	gv, err := net.Image.Grad()
 	if err != nil {
@@ -375,6 +380,9 @@ func adversarial(rng *rand.Rand, net *model.RaterNet, batch []Example, n int, ma
 	out := make([]Example, 0, n)
 	for i := len(batch) - n; i < len(batch); i++ {
 		ex := batch[i]
+		if slices.Contains(ColourMeasured, ex.Family) {
+			continue
+		}
 		eps := float32(maxEps * (0.25 + 0.75*rng.Float64()))
 		x := slices.Clone(ex.Image)
 		for k, gk := range grad[i*plane : (i+1)*plane] {
