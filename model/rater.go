@@ -117,17 +117,9 @@ type RaterConfig struct {
 	// as the sky judge's median answers it, and not by a patch. Only
 	// questions with the word "sky" read it (SkyWord), by a bilinear form
 	// with the question (answers.sky, grown at zero). Empty: no sky path.
-	SkyFit []SkyGradient `json:"sky_fit,omitempty"`
-	// LineFit: a path that measures the outlines' width as the line-weight
-	// judge does, and the drawn line's, and gives their difference
-	// (LineFit), so "Are the outlines thicker than the red line?" is
-	// answered by the widths and not by how the stem sees a scene with few
-	// outlines. Only questions with the word "outlines" or "lines" read it
-	// (LineWords), by a bilinear form with the question (answers.line,
-	// grown at zero).
-	LineFit   bool    `json:"line_fit,omitempty"`
-	AttendDim int     `json:"attend_dim,omitempty"`
-	Slope     float64 `json:"slope"` // leaky ReLU slope for negative inputs
+	SkyFit    []SkyGradient `json:"sky_fit,omitempty"`
+	AttendDim int           `json:"attend_dim,omitempty"`
+	Slope     float64       `json:"slope"` // leaky ReLU slope for negative inputs
 }
 
 // DefaultRaterConfig is the shipped rater's architecture.
@@ -248,9 +240,6 @@ func (c RaterConfig) Layers(words, answers int) []Layer {
 	}
 	if len(c.SkyFit) > 0 { // starts at zero, like answers.colour
 		ls = append(ls, dense("answers.sky", SkyFitOutputs(len(c.SkyFit))*c.Hidden, answers, 0))
-	}
-	if c.LineFit { // starts at zero, like answers.colour
-		ls = append(ls, dense("answers.line", LineFitOutputs*c.Hidden, answers, 0))
 	}
 	return ls
 }

@@ -104,41 +104,6 @@ func TestSkyPathIsReadOnlyBySkyQuestions(t *testing.T) {
 	}
 }
 
-// Only a question with "outlines" or "lines" in it reads the line path: a
-// readout of random weights moves its answers and leaves the horizon
-// question's, about the same red line, as they were.
-func TestLinePathIsReadOnlyByOutlineQuestions(t *testing.T) {
-	cfg := tinyRaterConfig()
-	cfg.LineFit = true
-	fresh := mustRater(t, cfg, 5)
-	taught := mustRater(t, cfg, 5)
-	rng := rand.New(rand.NewPCG(3, 6))
-	for i := range taught.Params["answers.line.weight"].Data().([]float32) {
-		taught.Params["answers.line.weight"].Data().([]float32)[i] += float32(rng.NormFloat64())
-	}
-	d := visual.NewCanvas(RaterSize)
-	visual.Segment(d, visual.Red, 4, 24, 5, 2.5)
-	ov, err := visual.NewOverlay(d, visual.Solid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	qs := []string{"Are the outlines thicker than the red line?", "Is the horizon at the red line?", "Are the lines in the image wider than the red line?"}
-	ask := func(r *Rater) [][]float64 {
-		p, err := runRater(t, r, randomImages(3, 7), []*visual.Overlay{ov, ov, ov}, qs, []string{"yes", "yes", "yes"}).Probs()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	before, after := ask(fresh), ask(taught)
-	for i, q := range qs {
-		moved := maxDiff(after[i], before[i])
-		if reads := i != 1; reads && moved < 1e-3 || !reads && moved != 0 {
-			t.Errorf("%q: the line path moved its answers by %v", q, moved)
-		}
-	}
-}
-
 // maxDiff is the largest difference between two lists of probabilities.
 func maxDiff(a, b []float64) float64 {
 	var d float64

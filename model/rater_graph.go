@@ -56,9 +56,6 @@ type RaterNet struct {
 	// With Config.SkyFit, input (Batch*Questions, 1, 1, 1): 1 for the
 	// questions with the word SkyWord, the only ones that read the sky path.
 	SkyAsked *G.Node
-	// With Config.LineFit, input (Batch*Questions, 1, 1, 1): 1 for the
-	// questions with one of LineWords, the only ones that read the line path.
-	LineAsked *G.Node
 	// The question side has Batch*Questions rows (Questions per image).
 	Words  *G.Node // input (Batch*Questions*MaxWords, len(Words)+1, 1, 1): one-hot word ids
 	Target *G.Node // input (Batch*Questions, len(Answers)): one-hot desired answers
@@ -133,7 +130,7 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 	if r.Config.ColourFit {
 		net.Swatches = b.input("swatches", opt.Batch, 1, RaterSize, RaterSize)
 	}
-	if r.Config.ColourFit || len(r.Config.SkyFit) > 0 || r.Config.LineFit {
+	if r.Config.ColourFit || len(r.Config.SkyFit) > 0 {
 		net.Plain = b.input("plain", opt.Batch, 1, RaterSize, RaterSize)
 	}
 	net.Words = b.input("words", nq*r.Config.MaxWords, len(r.Words)+1, 1, 1)
@@ -143,15 +140,6 @@ func (r *Rater) Build(g *G.ExprGraph, opt RaterOptions) (net *RaterNet, err erro
 		}
 		net.SkyAsked = b.input("sky_asked", nq, 1, 1, 1)
 		if err := G.Let(net.SkyAsked, fromFloat64(dt, make([]float64, nq), nq, 1, 1, 1)); err != nil {
-			return nil, err
-		}
-	}
-	if r.Config.LineFit {
-		if !slices.ContainsFunc(LineWords, func(w string) bool { return slices.Contains(r.Words, w) }) {
-			return nil, fmt.Errorf("build rater: the line path is read by questions with the words %q, which the vocabulary lacks", LineWords)
-		}
-		net.LineAsked = b.input("line_asked", nq, 1, 1, 1)
-		if err := G.Let(net.LineAsked, fromFloat64(dt, make([]float64, nq), nq, 1, 1, 1)); err != nil {
 			return nil, err
 		}
 	}
@@ -279,21 +267,8 @@ func (b *raterBuilder) forward(net *RaterNet) *G.Node {
 		}
 		logits = b.check(G.Add(logits, b.layer("answers.colour", b.check(Outer(m, q)))))
 	}
-	if c.LineFit { // the outlines' width against the drawn line's, read by questions about outlines
-		m := b.check(LineFit(seen, net.Scale, net.Plain))
-		if b.opt.Questions > 1 {
-			m = b.check(RepeatRows(m, b.opt.Questions))
-		}
-		m = b.check(Outer(net.LineAsked, m))
-		logits = b.check(G.Add(logits, b.layer("answers.line", b.check(Outer(m, q)))))
-	}
 	return b.reshape(logits, nq, len(b.r.Answers))
 }
-
-// LineWords are the words that make a question read the line path
-// (Config.LineFit): every other question is answered exactly as by a
-// rater without it.
-var LineWords = []string{"outlines", "lines"}
 
 // SkyWord is the word that makes a question read the sky path
 // (Config.SkyFit): every other question is answered exactly as by a rater

@@ -143,26 +143,15 @@ func (net *RaterNet) SetWordIDs(ids [][]int) error {
 		}
 	}
 	dt := net.Image.Dtype()
-	for _, a := range []struct {
-		n     *G.Node
-		words []string
-	}{{net.SkyAsked, []string{SkyWord}}, {net.LineAsked, LineWords}} {
-		if a.n == nil {
-			continue
-		}
-		var wanted []int
-		for _, w := range a.words {
-			if k := slices.Index(net.Rater.Words, w); k >= 0 {
-				wanted = append(wanted, k+1)
-			}
-		}
+	if net.SkyAsked != nil {
+		sky := slices.Index(net.Rater.Words, SkyWord) + 1
 		asked := make([]float64, len(ids))
 		for i, q := range ids {
-			if slices.ContainsFunc(q, func(id int) bool { return slices.Contains(wanted, id) }) {
+			if slices.Contains(q, sky) {
 				asked[i] = 1
 			}
 		}
-		if err := G.Let(a.n, fromFloat64(dt, asked, a.n.Shape()...)); err != nil {
+		if err := G.Let(net.SkyAsked, fromFloat64(dt, asked, net.SkyAsked.Shape()...)); err != nil {
 			return err
 		}
 	}
