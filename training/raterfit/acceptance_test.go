@@ -13,13 +13,13 @@ import (
 // shippedReached is the held-out accuracy the shipped weights
 // (assets/rater.safetensors) reach overall on renders and on generator
 // samples, clean and with noise 0.03, less a margin for 40 examples per
-// family (the README has 200: 97.2% and 97.4% since session 27's sky
-// path, 97.0% and 96.9% with session 26's colour gate, 95.8% and 96.2%
-// before it on the same data; here 96.8-97.5%); the issue asks for
-// 0.98 overall and 0.95 in every family. Until the weights reach that, the
-// test holds them at the level reached, so that a regression fails, and
-// logs every family.
-const shippedReached = 0.95
+// family (the README has 200: 97.9% and 97.7% since session 28's palette
+// stage, 97.2% and 97.4% with session 27's sky path, 97.0% and 96.9% with
+// session 26's colour gate; here 97.3-98.5%, 96.8-97.5% before session
+// 28); the issue asks for 0.98 overall and 0.95 in every family. Until the
+// weights reach that, the test holds them at the level reached, so that a
+// regression fails, and logs every family.
+const shippedReached = 0.97
 
 func TestShippedRaterOnHeldOutRendersAndGeneratorSamples(t *testing.T) {
 	r, err := model.DecodeRater(assets.Rater, "assets/rater.safetensors")
