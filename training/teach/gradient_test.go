@@ -93,9 +93,13 @@ func TestTeachingGradientMatchesFiniteDifferences(t *testing.T) {
 			tol := 1e-5 + 1e-4*math.Abs(num)
 			// At a kink (an image difference of the preservation term or a
 			// clamp crossing zero within eps) the loss has two one-sided
-			// slopes and the gradient may be either or between them.
+			// slopes and the gradient may be either or between them. Where
+			// the function is smooth the two agree to about eps times its
+			// curvature; a kink can be as small as a few tol (session 28: one
+			// of 1.5e-4, the analytic slope the right-hand one exactly, in a
+			// run whose random adapter weights fell that way).
 			left, right := (at-down)/eps, (up-at)/eps
-			atKink := math.Abs(left-right) > 10*tol
+			atKink := math.Abs(left-right) > 2*tol
 			between := analytic[i][j] >= min(left, right)-tol && analytic[i][j] <= max(left, right)+tol
 			if math.Abs(num-analytic[i][j]) > tol && !(atKink && between) {
 				t.Errorf("%s[%d]: analytic %.10g, numeric %.10g (one-sided %.10g, %.10g)", p.Name(), j, analytic[i][j], num, left, right)
