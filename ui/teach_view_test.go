@@ -413,10 +413,7 @@ func TestNewTextOnlyTaskIsJudgedByTheSkyItAsksFor(t *testing.T) {
 	s.teach.form.name.SetText("pink-sky")
 	s.teach.form.prompts.SetText("hills at noon")
 	s.teach.form.questions.Set([]QA{{Question: "Is it night?", Answer: "no"}, {Question: "What colour is the sky?", Answer: "pink"}})
-	test.Tap(s.teach.run.teach)
-	if s.teach.cancel == nil {
-		t.Fatalf("no run started: %q", s.status.Text)
-	}
+	test.Tap(s.teach.run.teach) // (the fake run can be over before Tap returns: its end is what is waited for)
 	wait(t, done)
 	taught := b.teachCalls()
 	if len(taught) != 1 {
