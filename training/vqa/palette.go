@@ -124,10 +124,9 @@ func init() {
 // judgedStrip is the strip of a yes: the fewest of the scene's palette
 // colours (by coverage, at least least of them), each jittered, with which
 // the palette judge passes the image, and the rows above the strip alike.
-// The outlines' colour is left out
-// unless the others are not enough (outline reports which). It returns
-// false when even all of them fail, as a generator sample far from its
-// scene's palette can.
+// The outlines' colour is left out unless the others are not enough
+// (outline reports which). It returns false when even all of them fail, as
+// a generator sample far from its scene's palette can.
 func judgedStrip(rng *rand.Rand, r world.Rendering, least int) (strip []color.RGBA, outline, ok bool) {
 	for _, outline := range []bool{false, true} {
 		cols, _ := paletteColours(r.Truth, outline)
